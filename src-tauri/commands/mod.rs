@@ -1,0 +1,4 @@
+//! IPC adapters: one file per feature. No logic here: each command unpacks its arguments, calls
+//! into `mist/`, `secrets/` or `AppState`, and returns the result or the one `Error`.
+
+pub mod app;

@@ -1,0 +1,54 @@
+//! Mist Token Manager: the Tauri app. This file only wires things together: plugins, the managed
+//! state and the one list of commands. Logic lives in `mist/` and `secrets/` (no Tauri types);
+//! `commands/` translates between IPC and them.
+
+pub mod commands;
+pub mod error;
+pub mod mist;
+pub mod secrets;
+pub mod state;
+
+pub use error::{Error, Result};
+pub use state::AppState;
+
+/// The one list of IPC commands, shared by the real app and the mock-runtime tests.
+#[macro_export]
+macro_rules! app_commands {
+    () => {
+        tauri::generate_handler![
+            $crate::commands::app::ui_ready,
+        ]
+    };
+}
+
+/// A builder with the managed state and every command, for any runtime (the real window or
+/// `tauri::test`'s mock runtime). Plugins that need a real window are added in [`run`].
+pub fn builder<R: tauri::Runtime>(state: AppState) -> tauri::Builder<R> {
+    tauri::Builder::<R>::new()
+        .manage(state)
+        .invoke_handler(app_commands!())
+}
+
+/// Starts the desktop app.
+pub fn run() {
+    let state = match AppState::from_env() {
+        Ok(state) => state,
+        Err(e) => {
+            eprintln!("Mist Token Manager cannot start: {e}");
+            std::process::exit(2);
+        }
+    };
+    builder(state)
+        .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
+            use tauri::Manager;
+            if let Some(window) = app.get_webview_window("main") {
+                let _ = window.unminimize();
+                let _ = window.show();
+                let _ = window.set_focus();
+            }
+        }))
+        .plugin(tauri_plugin_window_state::Builder::default().build())
+        .plugin(tauri_plugin_clipboard_manager::init())
+        .run(tauri::generate_context!())
+        .expect("error while running Mist Token Manager");
+}

@@ -1,0 +1,1 @@
+//! The Mist REST client. No Tauri types.

@@ -1,0 +1,1 @@
+//! Secrets: one-time reveal slots, the keychain vault, clipboard policy. No Tauri types.
