@@ -1,0 +1,31 @@
+# Mist Token Manager. Each target first runs scripts/setup.sh, which installs only what is missing.
+.PHONY: run demo test bench bundle setup ui
+
+FEATURES := --features custom-protocol
+
+setup:
+	@bash scripts/setup.sh
+
+ui: setup
+	@npm --prefix ui run build --silent
+
+## Start the app (against the real Mist clouds).
+run: ui
+	cargo run $(FEATURES)
+
+## Start the local Mist simulator with the demo accounts, and the app pointed at it.
+demo: ui
+	@bash scripts/demo.sh
+
+## Every check and test: format, lint, UI tests, backend tests, keychain tests, end-to-end.
+test:
+	@bash scripts/test.sh
+
+## Benchmarks (start-up, memory, size, list speed, inventory, cloud detection).
+bench: ui
+	@bash scripts/bench.sh
+
+## Installers that build on this machine: .deb and .rpm (AppImage, nsis/msi and dmg are built by
+## .github/workflows/release.yml on each OS).
+bundle: setup
+	ui/node_modules/.bin/tauri build --bundles deb,rpm

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# `make test`: everything, in phases, each timed. Stops at the first failing phase.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+
+FEATURES=(--features custom-protocol)
+timings=()
+phase() {
+  local name="$1"; shift
+  local t0=$SECONDS
+  printf '\n==> %s\n' "$name"
+  "$@"
+  timings+=("$(printf '%-28s %4d s' "$name" $((SECONDS - t0)))")
+}
+report() {
+  printf '\n==> phase timings\n'
+  printf '  %s\n' "${timings[@]}"
+}
+trap report EXIT
+
+phase "setup" bash scripts/setup.sh
+phase "cargo fmt --check" cargo fmt --all -- --check
+phase "ui: type check" npm --prefix ui run --silent check
+phase "ui: build" npm --prefix ui run --silent build
+phase "ui: vitest" npm --prefix ui test --silent
+phase "cargo clippy" cargo clippy --workspace --all-targets "${FEATURES[@]}" -- -D warnings
+phase "cargo build (tests)" cargo test --workspace "${FEATURES[@]}" --no-run
+# The backend, simulator, keychain and end-to-end tests, inside a private D-Bus session with an
+# unlocked gnome-keyring (the e2e harness starts its own Xvfb for the app window).
+phase "cargo test" bash scripts/with-keyring.sh cargo test --workspace "${FEATURES[@]}"

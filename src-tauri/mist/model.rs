@@ -1,0 +1,249 @@
+//! Serde types: the IPC output types of docs/ipc.md, and the raw shapes Mist answers with.
+//! Nothing here holds a secret.
+
+use serde::{Deserialize, Serialize};
+
+use crate::Error;
+
+/// A cloud as the UI sees it.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct CloudInfo {
+    pub id: String,
+    pub name: String,
+    pub api_url: String,
+    pub portal_host: Option<String>,
+    pub is_mist: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct CloudMatch {
+    pub cloud: CloudInfo,
+    pub sso: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, Default)]
+pub struct EmailLookup {
+    pub matches: Vec<CloudMatch>,
+    pub unreachable: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Privilege {
+    pub scope: String,
+    pub role: String,
+    pub org_id: Option<String>,
+    pub site_id: Option<String>,
+    pub sitegroup_id: Option<String>,
+    pub msp_id: Option<String>,
+    pub name: Option<String>,
+    pub summary: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Identity {
+    /// "user" | "org_token"
+    pub kind: String,
+    pub email: Option<String>,
+    pub name: String,
+    pub via_sso: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct OrgInfo {
+    pub id: String,
+    pub name: String,
+    pub role: String,
+    pub can_manage_tokens: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct SessionInfo {
+    pub cloud: CloudInfo,
+    pub identity: Identity,
+    /// "password" | "token"
+    pub method: String,
+    pub privileges: Vec<Privilege>,
+    pub orgs: Vec<OrgInfo>,
+    pub can_create_user_tokens: bool,
+    pub remembered: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(tag = "status", rename_all = "snake_case")]
+pub enum SignInResult {
+    SignedIn { session: SessionInfo },
+    TwoFactorRequired,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Site {
+    pub id: String,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct OrgDetails {
+    pub org: OrgInfo,
+    pub sites: Vec<Site>,
+    pub sitegroups: Vec<Site>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct TokenView {
+    pub id: String,
+    /// "user" | "org"
+    pub kind: String,
+    pub org_id: Option<String>,
+    pub org_name: Option<String>,
+    pub name: String,
+    pub key_hint: String,
+    pub created_time: i64,
+    pub created_by: Option<String>,
+    pub last_used: Option<i64>,
+    pub privileges: Vec<Privilege>,
+    pub access_summary: String,
+    pub src_ips: Vec<String>,
+    pub days_until_removal: i64,
+    /// "ok" | "soon" | "overdue"
+    pub removal_risk: String,
+    pub is_session_token: bool,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct OrgTokens {
+    pub org: OrgInfo,
+    pub tokens: Option<Vec<TokenView>>,
+    pub error: Option<Error>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Inventory {
+    pub user_tokens: Option<Vec<TokenView>>,
+    pub user_tokens_error: Option<Error>,
+    pub orgs: Vec<OrgTokens>,
+    pub fetched_at: i64,
+}
+
+/// What the admin asks for when creating or changing an org token's access.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct PrivilegeInput {
+    pub scope: String,
+    pub role: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub site_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sitegroup_id: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct KeyTest {
+    pub valid: bool,
+    pub identity: Option<Identity>,
+    pub privileges: Vec<Privilege>,
+    pub message: String,
+}
+
+// ---- Raw shapes Mist answers with (lenient: unknown fields ignored, most fields optional) ----
+
+/// Epoch seconds: the spec says number, real lists show integers. Accept both.
+pub(crate) fn de_epoch<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
+    let v: Option<serde_json::Value> = Option::deserialize(d)?;
+    Ok(v.and_then(|v| match v {
+        serde_json::Value::Number(n) => n.as_i64().or_else(|| n.as_f64().map(|f| f as i64)),
+        serde_json::Value::String(s) => s.trim().parse::<f64>().ok().map(|f| f as i64),
+        _ => None,
+    }))
+}
+
+#[derive(Debug, Clone, Deserialize, Default)]
+pub(crate) struct RawPrivilege {
+    #[serde(default)]
+    pub scope: String,
+    #[serde(default)]
+    pub role: String,
+    #[serde(default)]
+    pub org_id: Option<String>,
+    #[serde(default)]
+    pub site_id: Option<String>,
+    #[serde(default)]
+    pub sitegroup_id: Option<String>,
+    #[serde(default)]
+    pub sitegroup_ids: Option<Vec<String>>,
+    #[serde(default)]
+    pub msp_id: Option<String>,
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub org_name: Option<String>,
+    #[serde(default)]
+    pub msp_name: Option<String>,
+}
+
+/// `GET /self`: a user (session or user token) or an org token (no email).
+#[derive(Debug, Clone, Deserialize, Default)]
+pub(crate) struct RawSelf {
+    #[serde(default)]
+    pub email: Option<String>,
+    #[serde(default)]
+    pub first_name: Option<String>,
+    #[serde(default)]
+    pub last_name: Option<String>,
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub via_sso: Option<bool>,
+    #[serde(default)]
+    pub two_factor_required: Option<bool>,
+    #[serde(default)]
+    pub two_factor_passed: Option<bool>,
+    #[serde(default)]
+    pub privileges: Vec<RawPrivilege>,
+}
+
+impl RawSelf {
+    /// While 2FA is pending Mist answers 200 with `two_factor_required && !two_factor_passed`.
+    pub fn two_factor_pending(&self) -> bool {
+        self.two_factor_required == Some(true) && self.two_factor_passed != Some(true)
+    }
+}
+
+/// A token as a GET shows it (key truncated) or a POST answers it (full key).
+#[derive(Clone, Deserialize, Default)]
+pub(crate) struct RawToken {
+    #[serde(default)]
+    pub id: String,
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub key: Option<String>,
+    #[serde(default, deserialize_with = "de_epoch")]
+    pub created_time: Option<i64>,
+    #[serde(default)]
+    pub created_by: Option<String>,
+    #[serde(default, deserialize_with = "de_epoch")]
+    pub last_used: Option<i64>,
+    #[serde(default)]
+    pub org_id: Option<String>,
+    #[serde(default)]
+    pub privileges: Option<Vec<RawPrivilege>>,
+    #[serde(default)]
+    pub src_ips: Option<Vec<String>>,
+}
+
+impl std::fmt::Debug for RawToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RawToken")
+            .field("id", &self.id)
+            .field("name", &self.name)
+            .field("key", &"[REDACTED]")
+            .finish_non_exhaustive()
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, Default)]
+pub(crate) struct RawNamed {
+    #[serde(default)]
+    pub id: String,
+    #[serde(default)]
+    pub name: Option<String>,
+}

@@ -1,0 +1,167 @@
+//! The clipboard, behind a small trait (the Tauri implementation lives in `commands/keys.rs`),
+//! and the clear-after policy: after the app copies a key, the clipboard is cleared after
+//! `clear_after` if, and only if, it still holds that key and no newer copy was made by the app.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::Duration;
+
+use secrecy::{ExposeSecret, SecretString};
+use serde::Serialize;
+use zeroize::Zeroizing;
+
+use crate::{Error, Result};
+
+/// A system clipboard. Calls may block briefly; the policy runs them off the async runtime.
+pub trait Clipboard: Send + Sync + 'static {
+    /// Replaces the clipboard's text.
+    fn write_text(&self, text: &str) -> Result<()>;
+    /// The clipboard's text, if it holds text.
+    fn read_text(&self) -> Result<Option<Zeroizing<String>>>;
+    /// Empties the clipboard.
+    fn clear(&self) -> Result<()> {
+        self.write_text("")
+    }
+}
+
+/// A clipboard that is not there (before the app wires the real one in): every call fails.
+#[derive(Debug, Default)]
+pub struct NoClipboard;
+
+impl Clipboard for NoClipboard {
+    fn write_text(&self, _text: &str) -> Result<()> {
+        Err(no_clipboard())
+    }
+    fn read_text(&self) -> Result<Option<Zeroizing<String>>> {
+        Err(no_clipboard())
+    }
+}
+
+fn no_clipboard() -> Error {
+    Error::Internal(
+        "The clipboard is not available in this window. Reveal the key instead and copy it by hand."
+            .into(),
+    )
+}
+
+/// An in-memory clipboard for tests and headless use. Debug is redacted.
+#[derive(Default)]
+pub struct MemoryClipboard {
+    text: Mutex<Option<Zeroizing<String>>>,
+    writes: AtomicU64,
+}
+
+impl MemoryClipboard {
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// How many times something was written (including clears).
+    pub fn writes(&self) -> u64 {
+        self.writes.load(Ordering::SeqCst)
+    }
+}
+
+impl std::fmt::Debug for MemoryClipboard {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("MemoryClipboard([REDACTED])")
+    }
+}
+
+impl Clipboard for MemoryClipboard {
+    fn write_text(&self, text: &str) -> Result<()> {
+        *self.text.lock().unwrap_or_else(|e| e.into_inner()) =
+            Some(Zeroizing::new(text.to_string()));
+        self.writes.fetch_add(1, Ordering::SeqCst);
+        Ok(())
+    }
+    fn read_text(&self) -> Result<Option<Zeroizing<String>>> {
+        Ok(self.text.lock().unwrap_or_else(|e| e.into_inner()).clone())
+    }
+    fn clear(&self) -> Result<()> {
+        *self.text.lock().unwrap_or_else(|e| e.into_inner()) = None;
+        self.writes.fetch_add(1, Ordering::SeqCst);
+        Ok(())
+    }
+}
+
+/// What a copy command returns.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CopyResult {
+    /// Seconds until the clipboard is cleared (0: it will not be cleared).
+    pub clears_in_s: u64,
+}
+
+/// The clipboard plus the clear-after policy.
+pub struct ClipboardPolicy {
+    clipboard: RwLock<Arc<dyn Clipboard>>,
+    clear_after: Option<Duration>,
+    /// Bumped on every copy: only the newest copy's timer may clear.
+    generation: Arc<AtomicU64>,
+}
+
+impl std::fmt::Debug for ClipboardPolicy {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ClipboardPolicy")
+            .field("clear_after", &self.clear_after)
+            .finish()
+    }
+}
+
+impl ClipboardPolicy {
+    pub fn new(clipboard: Arc<dyn Clipboard>, clear_after: Option<Duration>) -> Self {
+        Self {
+            clipboard: RwLock::new(clipboard),
+            clear_after,
+            generation: Arc::new(AtomicU64::new(0)),
+        }
+    }
+
+    /// Replaces the clipboard (the app does this in its setup, once it has an `AppHandle`).
+    pub fn set_clipboard(&self, clipboard: Arc<dyn Clipboard>) {
+        *self.clipboard.write().unwrap_or_else(|e| e.into_inner()) = clipboard;
+    }
+
+    fn current(&self) -> Arc<dyn Clipboard> {
+        self.clipboard
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    pub fn clear_after(&self) -> Option<Duration> {
+        self.clear_after
+    }
+
+    /// Writes the key to the clipboard and schedules the clear. Needs a Tokio runtime.
+    pub async fn copy(&self, key: SecretString) -> Result<CopyResult> {
+        let clipboard = self.current();
+        let (clipboard, key) = tokio::task::spawn_blocking(move || {
+            clipboard.write_text(key.expose_secret())?;
+            Ok::<_, Error>((clipboard, key))
+        })
+        .await
+        .map_err(|_| Error::Internal("Copying failed unexpectedly. Try again.".into()))??;
+        let generation = self.generation.fetch_add(1, Ordering::SeqCst) + 1;
+        let Some(after) = self.clear_after else {
+            return Ok(CopyResult { clears_in_s: 0 });
+        };
+        let latest = self.generation.clone();
+        tokio::spawn(async move {
+            tokio::time::sleep(after).await;
+            if latest.load(Ordering::SeqCst) != generation {
+                return; // a newer copy owns the clipboard now
+            }
+            let _ = tokio::task::spawn_blocking(move || clear_if_holds(&*clipboard, &key)).await;
+        });
+        let clears_in_s = after.as_secs() + u64::from(after.subsec_nanos() > 0);
+        Ok(CopyResult { clears_in_s })
+    }
+}
+
+/// Clears the clipboard if it still holds `key`; leaves anything else alone.
+fn clear_if_holds(clipboard: &dyn Clipboard, key: &SecretString) -> bool {
+    match clipboard.read_text() {
+        Ok(Some(text)) if text.as_str() == key.expose_secret() => clipboard.clear().is_ok(),
+        _ => false,
+    }
+}

@@ -1,0 +1,205 @@
+//! Starts the real app window under a private Xvfb display, driven over WebDriver, against
+//! simulated Mist clouds started in this process.
+//!
+//! One app at a time: the tests share a lock, because two WebKit windows on two cores make each
+//! other time out.
+
+#[path = "../support/display.rs"]
+mod display;
+
+use crate::webdriver::WebDriver;
+use display::Display;
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+static ONE_APP_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
+/// A simulated cloud for the app's cloud list.
+pub struct CloudEntry {
+    pub name: String,
+    pub api: String,
+}
+
+pub struct AppOptions {
+    pub clouds: Vec<CloudEntry>,
+    /// Reuse this data/config home (to test a restart); a fresh temp dir when None.
+    pub home: Option<PathBuf>,
+}
+
+pub struct RunningApp {
+    pub driver: WebDriver,
+    tauri_driver: Child,
+    _display: Display,
+    pub home: PathBuf,
+    _lock: tokio::sync::MutexGuard<'static, ()>,
+}
+
+/// Where screenshots go: `artifacts/screenshots/` at the project root (not in git).
+pub fn screenshot_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("artifacts/screenshots")
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free loopback port")
+}
+
+fn tauri_driver_path() -> PathBuf {
+    if let Some(home) = std::env::var_os("CARGO_HOME") {
+        let p = Path::new(&home).join("bin/tauri-driver");
+        if p.exists() {
+            return p;
+        }
+    }
+    if let Some(home) = std::env::var_os("HOME") {
+        let p = Path::new(&home).join(".cargo/bin/tauri-driver");
+        if p.exists() {
+            return p;
+        }
+    }
+    PathBuf::from("tauri-driver")
+}
+
+/// A fresh, empty directory under the target dir.
+pub fn temp_home(tag: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!(
+        "e2e-{tag}-{}-{}",
+        std::process::id(),
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_nanos()
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn wait_for_port(port: u16, timeout: Duration) -> bool {
+    let started = Instant::now();
+    while started.elapsed() < timeout {
+        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    false
+}
+
+impl RunningApp {
+    /// Launches the app binary in a fresh window and waits until the UI reports it is ready.
+    pub async fn launch(opts: AppOptions) -> RunningApp {
+        let lock = ONE_APP_AT_A_TIME.lock().await;
+        let home = opts.home.clone().unwrap_or_else(|| temp_home("app"));
+        let clouds: Vec<serde_json::Value> = opts
+            .clouds
+            .iter()
+            .map(|c| serde_json::json!({ "name": c.name, "api": c.api }))
+            .collect();
+        let clouds_file = home.join("clouds.json");
+        std::fs::write(&clouds_file, serde_json::to_vec(&clouds).unwrap()).unwrap();
+
+        let display = Display::start();
+        let port = free_port();
+        let native_port = free_port();
+        let app = env!("CARGO_BIN_EXE_mist-token-manager");
+        let tauri_driver = Command::new(tauri_driver_path())
+            .args(["--port", &port.to_string()])
+            .args(["--native-port", &native_port.to_string()])
+            .env("DISPLAY", &display.name)
+            .env("XDG_DATA_HOME", home.join("data"))
+            .env("XDG_CONFIG_HOME", home.join("config"))
+            .env("XDG_CACHE_HOME", home.join("cache"))
+            .env("MIST_TOKEN_MANAGER_CLOUDS", &clouds_file)
+            .env("WEBKIT_DISABLE_COMPOSITING_MODE", "1")
+            .env("LIBGL_ALWAYS_SOFTWARE", "1")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("tauri-driver is not installed: run scripts/setup.sh");
+        assert!(
+            wait_for_port(port, Duration::from_secs(10)),
+            "tauri-driver did not listen on {port}"
+        );
+        let mut last = String::new();
+        let mut driver = None;
+        // The first session on a fresh display can take several seconds.
+        for _ in 0..3 {
+            match WebDriver::new_session(port, native_port, app).await {
+                Ok(d) => {
+                    driver = Some(d);
+                    break;
+                }
+                Err(e) => {
+                    last = e;
+                    tokio::time::sleep(Duration::from_secs(1)).await;
+                }
+            }
+        }
+        let driver = driver.unwrap_or_else(|| panic!("no WebDriver session: {last}"));
+        let running = RunningApp {
+            driver,
+            tauri_driver,
+            _display: display,
+            home,
+            _lock: lock,
+        };
+        running.wait_ready().await;
+        running
+    }
+
+    /// Waits until the UI has reported that its first screen is interactive.
+    pub async fn wait_ready(&self) {
+        let started = Instant::now();
+        loop {
+            let v = self
+                .driver
+                .execute(
+                    "return document.body && document.body.dataset.ready === 'true';",
+                    vec![],
+                )
+                .await;
+            if v.as_bool() == Some(true) {
+                return;
+            }
+            if started.elapsed() > Duration::from_secs(30) {
+                let text = self.driver.page_text().await;
+                panic!("the app never became ready; the page says: {text}");
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    pub async fn screenshot(&self, name: &str) -> usize {
+        self.driver
+            .screenshot(&screenshot_dir().join(format!("{name}.png")))
+            .await
+    }
+
+    /// Closes the window and stops tauri-driver with SIGTERM (a killed driver leaves
+    /// WebKitWebDriver holding its port).
+    pub async fn quit(self) -> PathBuf {
+        self.driver.close().await;
+        self.home.clone()
+    }
+}
+
+impl Drop for RunningApp {
+    fn drop(&mut self) {
+        let pid = self.tauri_driver.id().to_string();
+        let _ = Command::new("kill").args(["-TERM", &pid]).status();
+        let started = Instant::now();
+        while started.elapsed() < Duration::from_secs(5) {
+            if let Ok(Some(_)) = self.tauri_driver.try_wait() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let _ = self.tauri_driver.kill();
+        let _ = self.tauri_driver.wait();
+    }
+}

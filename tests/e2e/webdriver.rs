@@ -1,0 +1,334 @@
+//! A small W3C WebDriver client over reqwest, enough to drive the real app window.
+//!
+//! The session is created through tauri-driver (it only rewrites the capabilities); every later
+//! command goes straight to WebKitWebDriver on the native port, because tauri-driver's proxy
+//! drops a few percent of requests.
+
+use serde_json::{json, Value};
+use std::time::{Duration, Instant};
+
+const ELEMENT_KEY: &str = "element-6066-11e4-a52e-4f735466cecf";
+
+/// A reference to an element in the page.
+#[derive(Clone, Debug)]
+pub struct Element(pub Value);
+
+impl Element {
+    fn id(&self) -> &str {
+        self.0[ELEMENT_KEY].as_str().expect("an element reference")
+    }
+}
+
+pub struct WebDriver {
+    http: reqwest::Client,
+    /// `http://127.0.0.1:NATIVE/session/ID`
+    session_url: String,
+}
+
+/// Finds visible elements by accessible name, roughly as a screen reader computes it:
+/// aria-labelledby, aria-label, <label>, then text content, then title.
+const FIND_BY_NAME_JS: &str = r#"
+const [role, name, scopeSel] = arguments;
+function text(el) { return (el.textContent || '').replace(/\s+/g, ' ').trim(); }
+function accName(el) {
+  const lb = el.getAttribute('aria-labelledby');
+  if (lb) return lb.split(/\s+/).map(id => { const t = document.getElementById(id); return t ? text(t) : ''; }).join(' ').trim();
+  const al = el.getAttribute('aria-label');
+  if (al) return al.replace(/\s+/g, ' ').trim();
+  if (el.labels && el.labels.length) return Array.from(el.labels).map(text).join(' ').trim();
+  if (el.tagName === 'INPUT' && ['button', 'submit'].includes(el.type)) return el.value;
+  return text(el) || (el.getAttribute('title') || '').trim();
+}
+function visible(el) {
+  const r = el.getBoundingClientRect();
+  const s = getComputedStyle(el);
+  return r.width > 0 && r.height > 0 && s.visibility !== 'hidden' && s.display !== 'none';
+}
+const selectors = {
+  button: 'button,[role=button],input[type=button],input[type=submit]',
+  field: 'input,select,textarea,[role=textbox],[role=combobox]',
+  output: 'output,[role=status],[role=textbox],input,code,pre,[aria-label]',
+  checkbox: 'input[type=checkbox],[role=checkbox]',
+  row: '[data-token-id],[role=row],li,tr',
+  any: '*',
+};
+const scope = scopeSel ? document.querySelector(scopeSel) : document;
+if (!scope) return [];
+return Array.from(scope.querySelectorAll(selectors[role] || role)).filter(e => visible(e) && accName(e) === name);
+"#;
+
+impl WebDriver {
+    /// Creates a session through tauri-driver at `driver_port`, then talks to WebKitWebDriver at
+    /// `native_port` directly.
+    pub async fn new_session(
+        driver_port: u16,
+        native_port: u16,
+        application: &str,
+    ) -> Result<WebDriver, String> {
+        let http = reqwest::Client::builder()
+            .timeout(Duration::from_secs(60))
+            .build()
+            .map_err(|e| e.to_string())?;
+        let caps = json!({
+            "capabilities": {
+                "alwaysMatch": {
+                    "browserName": "wry",
+                    "tauri:options": { "application": application }
+                }
+            }
+        });
+        let response = http
+            .post(format!("http://127.0.0.1:{driver_port}/session"))
+            .json(&caps)
+            .send()
+            .await
+            .map_err(|e| format!("creating the WebDriver session: {e}"))?;
+        let body: Value = response.json().await.map_err(|e| e.to_string())?;
+        let id = body["value"]["sessionId"]
+            .as_str()
+            .ok_or_else(|| format!("no session id in {body}"))?
+            .to_string();
+        Ok(WebDriver {
+            http,
+            session_url: format!("http://127.0.0.1:{native_port}/session/{id}"),
+        })
+    }
+
+    async fn call(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> Value {
+        let url = format!("{}{}", self.session_url, path);
+        let mut last_error = String::new();
+        for _ in 0..3 {
+            let mut request = self.http.request(method.clone(), &url);
+            if let Some(b) = &body {
+                request = request.json(b);
+            } else if method == reqwest::Method::POST {
+                request = request.json(&json!({}));
+            }
+            match request.send().await {
+                Ok(r) => {
+                    let v: Value = r.json().await.unwrap_or(Value::Null);
+                    return v["value"].clone();
+                }
+                Err(e) => {
+                    last_error = e.to_string();
+                    tokio::time::sleep(Duration::from_millis(200)).await;
+                }
+            }
+        }
+        panic!("WebDriver {method} {path} failed: {last_error}");
+    }
+
+    fn check(v: &Value, what: &str) {
+        if let Some(err) = v.get("error") {
+            panic!("WebDriver {what}: {err} {}", v["message"]);
+        }
+    }
+
+    pub async fn title(&self) -> String {
+        let v = self.call(reqwest::Method::GET, "/title", None).await;
+        v.as_str().unwrap_or_default().to_string()
+    }
+
+    /// Runs a script in the page and returns its result.
+    pub async fn execute(&self, script: &str, args: Vec<Value>) -> Value {
+        let v = self
+            .call(
+                reqwest::Method::POST,
+                "/execute/sync",
+                Some(json!({ "script": script, "args": args })),
+            )
+            .await;
+        Self::check(&v, "execute");
+        v
+    }
+
+    /// All visible elements of a kind ("button", "field", "output", "checkbox", "row" or a CSS
+    /// selector) whose accessible name is exactly `name`, optionally inside `scope` (CSS).
+    pub async fn all_by_name(&self, role: &str, name: &str, scope: Option<&str>) -> Vec<Element> {
+        let v = self
+            .execute(FIND_BY_NAME_JS, vec![json!(role), json!(name), json!(scope)])
+            .await;
+        v.as_array()
+            .cloned()
+            .unwrap_or_default()
+            .into_iter()
+            .map(Element)
+            .collect()
+    }
+
+    /// Waits (up to `timeout`) for exactly one visible element with that accessible name.
+    pub async fn wait_by_name(
+        &self,
+        role: &str,
+        name: &str,
+        scope: Option<&str>,
+        timeout: Duration,
+    ) -> Element {
+        let started = Instant::now();
+        loop {
+            let found = self.all_by_name(role, name, scope).await;
+            if let Some(first) = found.into_iter().next() {
+                return first;
+            }
+            if started.elapsed() > timeout {
+                let body = self.page_text().await;
+                panic!("no visible {role} named {name:?} after {timeout:?}; the page says: {body}");
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// A button by accessible name, waiting up to 15 s.
+    pub async fn button(&self, name: &str) -> Element {
+        self.wait_by_name("button", name, None, Duration::from_secs(15))
+            .await
+    }
+
+    /// A form field by accessible name, waiting up to 15 s.
+    pub async fn field(&self, name: &str) -> Element {
+        self.wait_by_name("field", name, None, Duration::from_secs(15))
+            .await
+    }
+
+    pub async fn find_css(&self, selector: &str) -> Option<Element> {
+        let v = self
+            .call(
+                reqwest::Method::POST,
+                "/element",
+                Some(json!({ "using": "css selector", "value": selector })),
+            )
+            .await;
+        v.get(ELEMENT_KEY).map(|_| Element(v))
+    }
+
+    pub async fn click(&self, el: &Element) {
+        let v = self
+            .call(
+                reqwest::Method::POST,
+                &format!("/element/{}/click", el.id()),
+                None,
+            )
+            .await;
+        Self::check(&v, "click");
+    }
+
+    pub async fn clear(&self, el: &Element) {
+        let v = self
+            .call(
+                reqwest::Method::POST,
+                &format!("/element/{}/clear", el.id()),
+                None,
+            )
+            .await;
+        Self::check(&v, "clear");
+    }
+
+    pub async fn type_text(&self, el: &Element, text: &str) {
+        let v = self
+            .call(
+                reqwest::Method::POST,
+                &format!("/element/{}/value", el.id()),
+                Some(json!({ "text": text })),
+            )
+            .await;
+        Self::check(&v, "send keys");
+    }
+
+    /// Replaces a field's content.
+    pub async fn fill(&self, name: &str, text: &str) {
+        let el = self.field(name).await;
+        self.clear(&el).await;
+        self.type_text(&el, text).await;
+    }
+
+    /// Presses a key (WebDriver key codes, e.g. "\u{E00C}" for Escape) on the focused element.
+    pub async fn press(&self, key: &str) {
+        let actions = json!({ "actions": [{
+            "type": "key", "id": "keyboard",
+            "actions": [{ "type": "keyDown", "value": key }, { "type": "keyUp", "value": key }]
+        }]});
+        let v = self
+            .call(reqwest::Method::POST, "/actions", Some(actions))
+            .await;
+        Self::check(&v, "actions");
+    }
+
+    /// The element's text, or its value for form fields.
+    pub async fn text_of(&self, el: &Element) -> String {
+        let v = self
+            .execute(
+                "const e = arguments[0]; return ('value' in e && e.tagName !== 'BUTTON' && e.tagName !== 'OUTPUT' && e.tagName !== 'LI') ? String(e.value) : e.textContent;",
+                vec![el.0.clone()],
+            )
+            .await;
+        v.as_str().unwrap_or_default().trim().to_string()
+    }
+
+    pub async fn page_text(&self) -> String {
+        let v = self
+            .execute("return document.body ? document.body.innerText : '';", vec![])
+            .await;
+        v.as_str().unwrap_or_default().to_string()
+    }
+
+    /// Waits until the page's visible text contains `needle`.
+    pub async fn wait_for_text(&self, needle: &str, timeout: Duration) {
+        let started = Instant::now();
+        loop {
+            let body = self.page_text().await;
+            if body.contains(needle) {
+                return;
+            }
+            if started.elapsed() > timeout {
+                panic!("the page never said {needle:?}; it says: {body}");
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Saves a PNG screenshot of the window; returns its size in bytes.
+    pub async fn screenshot(&self, path: &std::path::Path) -> usize {
+        let v = self.call(reqwest::Method::GET, "/screenshot", None).await;
+        Self::check(&v, "screenshot");
+        let png = decode_base64(v.as_str().expect("screenshot data"));
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).expect("screenshot dir");
+        }
+        std::fs::write(path, &png).expect("write screenshot");
+        png.len()
+    }
+
+    pub async fn close(&self) {
+        let _ = self
+            .http
+            .delete(&self.session_url)
+            .timeout(Duration::from_secs(10))
+            .send()
+            .await;
+    }
+}
+
+fn decode_base64(s: &str) -> Vec<u8> {
+    fn val(c: u8) -> Option<u32> {
+        match c {
+            b'A'..=b'Z' => Some((c - b'A') as u32),
+            b'a'..=b'z' => Some((c - b'a' + 26) as u32),
+            b'0'..=b'9' => Some((c - b'0' + 52) as u32),
+            b'+' => Some(62),
+            b'/' => Some(63),
+            _ => None,
+        }
+    }
+    let mut out = Vec::with_capacity(s.len() * 3 / 4);
+    let (mut acc, mut bits) = (0u32, 0u32);
+    for v in s.bytes().filter_map(val) {
+        acc = (acc << 6) | v;
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((acc >> bits) as u8);
+            acc &= (1 << bits) - 1;
+        }
+    }
+    out
+}

@@ -1,0 +1,255 @@
+// The only module that talks to the backend. Every command of docs/ipc.md has a typed wrapper here.
+// Argument keys are camelCase (Tauri maps them to the Rust snake_case parameters); return values
+// keep the backend's snake_case field names.
+import { invoke } from '@tauri-apps/api/core';
+
+export type ErrorKind =
+  | 'network'
+  | 'timeout'
+  | 'tls'
+  | 'unauthorized'
+  | 'forbidden'
+  | 'not_found'
+  | 'rate_limited'
+  | 'invalid_input'
+  | 'two_factor_required'
+  | 'two_factor_invalid'
+  | 'sso_account'
+  | 'keychain_unavailable'
+  | 'already_revealed'
+  | 'slot_expired'
+  | 'server'
+  | 'unexpected_response'
+  | 'create_unconfirmed'
+  | 'not_signed_in'
+  | 'internal';
+
+export type AppError = {
+  kind: ErrorKind;
+  message: string;
+  field?: string | null;
+  retry_after_s?: number | null;
+  token_id?: string | null;
+};
+
+export type CloudInfo = {
+  id: string;
+  name: string;
+  api_url: string;
+  portal_host: string | null;
+  is_mist: boolean;
+};
+
+export type EmailLookup = {
+  matches: { cloud: CloudInfo; sso: boolean }[];
+  unreachable: string[];
+};
+
+export type Role = 'admin' | 'write' | 'read' | 'helpdesk' | 'installer';
+
+export type Privilege = {
+  scope: 'org' | 'site' | 'sitegroup' | 'msp' | 'orggroup';
+  role: Role;
+  org_id?: string | null;
+  site_id?: string | null;
+  sitegroup_id?: string | null;
+  msp_id?: string | null;
+  name?: string | null;
+  summary: string;
+};
+
+export type Identity = {
+  kind: 'user' | 'org_token';
+  email: string | null;
+  name: string;
+  via_sso: boolean;
+};
+
+export type OrgInfo = {
+  id: string;
+  name: string;
+  role: string;
+  can_manage_tokens: boolean;
+};
+
+export type SessionInfo = {
+  cloud: CloudInfo;
+  identity: Identity;
+  method: 'password' | 'token';
+  privileges: Privilege[];
+  orgs: OrgInfo[];
+  can_create_user_tokens: boolean;
+  remembered: boolean;
+};
+
+export type SignInResult =
+  | { status: 'signed_in'; session: SessionInfo }
+  | { status: 'two_factor_required' };
+
+export type Site = { id: string; name: string };
+export type OrgDetails = { org: OrgInfo; sites: Site[]; sitegroups: Site[] };
+
+export type TokenKind = 'user' | 'org';
+
+export type TokenView = {
+  id: string;
+  kind: TokenKind;
+  org_id: string | null;
+  org_name: string | null;
+  name: string;
+  key_hint: string;
+  created_time: number;
+  created_by: string | null;
+  last_used: number | null;
+  privileges: Privilege[];
+  access_summary: string;
+  src_ips: string[];
+  days_until_removal: number;
+  removal_risk: 'ok' | 'soon' | 'overdue';
+  is_session_token: boolean;
+};
+
+export type OrgInventory = { org: OrgInfo; tokens: TokenView[] | null; error: AppError | null };
+
+export type Inventory = {
+  user_tokens: TokenView[] | null;
+  user_tokens_error: AppError | null;
+  orgs: OrgInventory[];
+  fetched_at: number;
+};
+
+export type PrivilegeInput = {
+  scope: 'org' | 'site' | 'sitegroup';
+  role: string;
+  site_id?: string;
+  sitegroup_id?: string;
+};
+
+export type SlotHandle = { slot_id: string; expires_in_s: number };
+export type SlotStatus = {
+  slot_id: string;
+  revealed: boolean;
+  copied: boolean;
+  saved: boolean;
+  expires_in_s: number;
+};
+export type CreatedToken = { token: TokenView; slot: SlotHandle };
+export type CopyResult = { clears_in_s: number };
+
+export type SavedKey = {
+  id: string;
+  label: string;
+  token_id: string | null;
+  token_name: string | null;
+  kind: TokenKind;
+  org_id: string | null;
+  org_name: string | null;
+  cloud_name: string;
+  cloud_api: string;
+  saved_at: number;
+  status: 'ok' | 'missing_secret';
+};
+export type SavedKeyList = { keys: SavedKey[]; orphans: number; keychain_error: AppError | null };
+export type KeyTest = {
+  valid: boolean;
+  identity: Identity | null;
+  privileges: Privilege[];
+  message: string;
+};
+
+const KINDS: ReadonlySet<string> = new Set<ErrorKind>([
+  'network',
+  'timeout',
+  'tls',
+  'unauthorized',
+  'forbidden',
+  'not_found',
+  'rate_limited',
+  'invalid_input',
+  'two_factor_required',
+  'two_factor_invalid',
+  'sso_account',
+  'keychain_unavailable',
+  'already_revealed',
+  'slot_expired',
+  'server',
+  'unexpected_response',
+  'create_unconfirmed',
+  'not_signed_in',
+  'internal',
+]);
+
+/** Turns whatever a command rejected with into the AppError shape. */
+export function asAppError(e: unknown): AppError {
+  if (e && typeof e === 'object' && 'kind' in e && 'message' in e) {
+    const o = e as Record<string, unknown>;
+    if (typeof o.kind === 'string' && typeof o.message === 'string') {
+      const err: AppError = {
+        kind: (KINDS.has(o.kind) ? o.kind : 'internal') as ErrorKind,
+        message: o.message,
+      };
+      if (typeof o.field === 'string') err.field = o.field;
+      if (typeof o.retry_after_s === 'number') err.retry_after_s = o.retry_after_s;
+      if (typeof o.token_id === 'string') err.token_id = o.token_id;
+      return err;
+    }
+  }
+  let message: string;
+  if (typeof e === 'string' && e.trim() !== '') message = e;
+  else if (e instanceof Error && e.message) message = e.message;
+  else message = 'Something went wrong inside the app. Please try again.';
+  return { kind: 'internal', message };
+}
+
+/** Calls a command and rejects with an AppError (never anything else). */
+async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> {
+  try {
+    return await invoke<T>(cmd, args);
+  } catch (e) {
+    throw asAppError(e);
+  }
+}
+
+// ---- clouds and sign-in ----
+export const listClouds = () => call<CloudInfo[]>('list_clouds');
+export const resolveCloud = (input: string) => call<CloudInfo>('resolve_cloud', { input });
+export const findCloudByEmail = (email: string) => call<EmailLookup>('find_cloud_by_email', { email });
+export const signInPassword = (cloudId: string, email: string, password: string, twoFactor?: string) =>
+  call<SignInResult>('sign_in_password', { cloudId, email, password, twoFactor: twoFactor ?? null });
+export const submitTwoFactor = (code: string) => call<SessionInfo>('submit_two_factor', { code });
+export const signInToken = (token: string, remember: boolean, cloudId?: string | null) =>
+  call<SessionInfo>('sign_in_token', { token, cloudId: cloudId ?? null, remember });
+export const restoreSession = () => call<SessionInfo | null>('restore_session');
+export const sessionInfo = () => call<SessionInfo | null>('session_info');
+export const signOut = (forgetRemembered: boolean) => call<null>('sign_out', { forgetRemembered });
+
+// ---- organizations and tokens ----
+export const orgDetails = (orgId: string) => call<OrgDetails>('org_details', { orgId });
+export const inventory = () => call<Inventory>('inventory');
+export const createUserToken = (name: string) => call<CreatedToken>('create_user_token', { name });
+export const createOrgToken = (orgId: string, name: string, privileges: PrivilegeInput[], srcIps: string[]) =>
+  call<CreatedToken>('create_org_token', { orgId, name, privileges, srcIps });
+export const renameToken = (kind: TokenKind, orgId: string | null, tokenId: string, name: string) =>
+  call<TokenView>('rename_token', { kind, orgId, tokenId, name });
+export const updateOrgTokenAccess = (orgId: string, tokenId: string, privileges: PrivilegeInput[]) =>
+  call<TokenView>('update_org_token_access', { orgId, tokenId, privileges });
+export const deleteToken = (kind: TokenKind, orgId: string | null, tokenId: string) =>
+  call<null>('delete_token', { kind, orgId, tokenId });
+
+// ---- the one-time reveal slot ----
+export const revealKey = (slotId: string) => call<{ key: string }>('reveal_key', { slotId });
+export const copyKey = (slotId: string) => call<CopyResult>('copy_key', { slotId });
+export const saveKey = (slotId: string, label: string) => call<SavedKey>('save_key', { slotId, label });
+export const slotStatus = (slotId: string) => call<SlotStatus>('slot_status', { slotId });
+export const dismissKey = (slotId: string) => call<null>('dismiss_key', { slotId });
+
+// ---- saved keys (keychain) ----
+export const listSavedKeys = () => call<SavedKeyList>('list_saved_keys');
+export const copySavedKey = (id: string) => call<CopyResult>('copy_saved_key', { id });
+export const testSavedKey = (id: string) => call<KeyTest>('test_saved_key', { id });
+export const renameSavedKey = (id: string, label: string) => call<SavedKey>('rename_saved_key', { id, label });
+export const forgetSavedKey = (id: string) => call<null>('forget_saved_key', { id });
+export const repairSavedKeys = () => call<SavedKeyList>('repair_saved_keys');
+
+// ---- start-up probe ----
+export const uiReady = () => call<null>('ui_ready');
