@@ -17,6 +17,32 @@ macro_rules! app_commands {
     () => {
         tauri::generate_handler![
             $crate::commands::app::ui_ready,
+            $crate::commands::session::list_clouds,
+            $crate::commands::session::resolve_cloud,
+            $crate::commands::session::find_cloud_by_email,
+            $crate::commands::session::sign_in_password,
+            $crate::commands::session::submit_two_factor,
+            $crate::commands::session::sign_in_token,
+            $crate::commands::session::restore_session,
+            $crate::commands::session::session_info,
+            $crate::commands::session::sign_out,
+            $crate::commands::session::org_details,
+            $crate::commands::tokens::inventory,
+            $crate::commands::tokens::create_user_token,
+            $crate::commands::tokens::create_org_token,
+            $crate::commands::tokens::rename_token,
+            $crate::commands::tokens::update_org_token_access,
+            $crate::commands::tokens::delete_token,
+            $crate::commands::keys::reveal_key,
+            $crate::commands::keys::copy_key,
+            $crate::commands::keys::save_key,
+            $crate::commands::keys::slot_status,
+            $crate::commands::keys::dismiss_key,
+            $crate::commands::vault::list_saved_keys,
+            $crate::commands::vault::copy_saved_key,
+            $crate::commands::vault::rename_saved_key,
+            $crate::commands::vault::forget_saved_key,
+            $crate::commands::vault::repair_saved_keys,
         ]
     };
 }
@@ -38,7 +64,7 @@ pub fn run() {
             std::process::exit(2);
         }
     };
-    builder(state)
+    builder::<tauri::Wry>(state)
         .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
             use tauri::Manager;
             if let Some(window) = app.get_webview_window("main") {

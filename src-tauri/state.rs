@@ -7,18 +7,24 @@ use std::time::Instant;
 pub struct AppState {
     started: Instant,
     ui_ready: AtomicBool,
+    /// Reveal slots, saved keys (keychain), clipboard policy.
+    pub secrets: crate::secrets::SecretsState,
+    /// The clouds, the shared HTTP client and the Mist session.
+    pub mist: crate::mist::MistState,
 }
 
 impl AppState {
     /// Builds the state from the process environment (`MIST_TOKEN_MANAGER_CLOUDS`, data dir, ...).
     pub fn from_env() -> crate::Result<Self> {
-        Ok(Self::new())
+        Ok(Self::new(crate::mist::MistState::from_env()?))
     }
 
-    pub fn new() -> Self {
+    pub fn new(mist: crate::mist::MistState) -> Self {
         Self {
             started: Instant::now(),
             ui_ready: AtomicBool::new(false),
+            secrets: crate::secrets::SecretsState::from_env(),
+            mist,
         }
     }
 
@@ -37,6 +43,8 @@ impl AppState {
 
 impl Default for AppState {
     fn default() -> Self {
-        Self::new()
+        Self::new(crate::mist::MistState::with_clouds(
+            crate::mist::builtin_clouds(),
+        ))
     }
 }

@@ -2,3 +2,7 @@
 //! into `mist/`, `secrets/` or `AppState`, and returns the result or the one `Error`.
 
 pub mod app;
+pub mod keys;
+pub mod vault;
+pub mod session;
+pub mod tokens;

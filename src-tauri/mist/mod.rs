@@ -1,1 +1,16 @@
-//! The Mist REST client. No Tauri types.
+//! The Mist REST client. No Tauri types: clouds, the HTTP client, sign-in, tokens, orgs, inventory.
+//!
+//! The commands use [`MistState`] only; the other modules are public for tests and benchmarks.
+
+pub mod auth;
+pub mod clouds;
+pub mod http;
+pub mod inventory;
+pub mod model;
+pub mod orgs;
+mod state;
+pub mod tokens;
+
+pub use clouds::{builtin_clouds, Cloud};
+pub use model::*;
+pub use state::MistState;

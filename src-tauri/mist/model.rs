@@ -223,8 +223,6 @@ pub(crate) struct RawToken {
     #[serde(default, deserialize_with = "de_epoch")]
     pub last_used: Option<i64>,
     #[serde(default)]
-    pub org_id: Option<String>,
-    #[serde(default)]
     pub privileges: Option<Vec<RawPrivilege>>,
     #[serde(default)]
     pub src_ips: Option<Vec<String>>,

@@ -16,6 +16,11 @@ use crate::{Error, Result};
 pub trait Clipboard: Send + Sync + 'static {
     /// Replaces the clipboard's text.
     fn write_text(&self, text: &str) -> Result<()>;
+    /// Writes a secret: like `write_text`, but asks clipboard managers to keep it out of their
+    /// history where the platform allows.
+    fn write_secret(&self, text: &str) -> Result<()> {
+        self.write_text(text)
+    }
     /// The clipboard's text, if it holds text.
     fn read_text(&self) -> Result<Option<Zeroizing<String>>>;
     /// Empties the clipboard.
@@ -136,7 +141,7 @@ impl ClipboardPolicy {
     pub async fn copy(&self, key: SecretString) -> Result<CopyResult> {
         let clipboard = self.current();
         let (clipboard, key) = tokio::task::spawn_blocking(move || {
-            clipboard.write_text(key.expose_secret())?;
+            clipboard.write_secret(key.expose_secret())?;
             Ok::<_, Error>((clipboard, key))
         })
         .await

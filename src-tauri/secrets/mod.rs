@@ -1,1 +1,160 @@
-//! Secrets: one-time reveal slots, the keychain vault, clipboard policy. No Tauri types.
+//! Secrets: one-time reveal slots, the keychain vault, clipboard policy. No Tauri types: the
+//! clipboard sits behind [`Clipboard`] (the Tauri implementation is in `commands/keys.rs`).
+
+pub mod clipboard;
+pub mod index;
+pub mod keychain;
+pub mod slots;
+pub mod vault;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+pub use clipboard::{Clipboard, ClipboardPolicy, CopyResult, MemoryClipboard, NoClipboard};
+pub use keychain::{native_store_factory, Keychain, StoreFactory};
+pub use slots::{
+    Clock, ManualClock, RevealSlots, RevealedKey, SlotHandle, SlotMeta, SlotStatus, SlotUse,
+    SystemClock,
+};
+pub use vault::{KeyStatus, SavedKey, SavedKeyList, Vault};
+
+use crate::Result;
+
+/// The keychain service name of release builds.
+pub const RELEASE_SERVICE: &str = "com.misttokenmanager.app";
+/// The keychain service name of debug builds, so development never touches a real admin's keys.
+pub const DEV_SERVICE: &str = "com.misttokenmanager.app.dev";
+
+/// The service name for this build.
+pub fn default_service() -> &'static str {
+    if cfg!(debug_assertions) {
+        DEV_SERVICE
+    } else {
+        RELEASE_SERVICE
+    }
+}
+
+/// Tunables of the secrets layer.
+#[derive(Clone)]
+pub struct SecretsConfig {
+    /// Clear the clipboard this long after a copy (if it still holds the key); `None`: never.
+    pub clear_after: Option<Duration>,
+    /// How long a reveal slot stays open.
+    pub slot_ttl: Duration,
+    /// Keychain service name.
+    pub service: String,
+    /// Creates the keychain store on first use.
+    pub store: StoreFactory,
+    /// The slots' clock.
+    pub clock: Arc<dyn Clock>,
+}
+
+impl std::fmt::Debug for SecretsConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SecretsConfig")
+            .field("clear_after", &self.clear_after)
+            .field("slot_ttl", &self.slot_ttl)
+            .field("service", &self.service)
+            .finish()
+    }
+}
+
+impl Default for SecretsConfig {
+    fn default() -> Self {
+        Self {
+            clear_after: Some(Duration::from_secs(30)),
+            slot_ttl: RevealSlots::DEFAULT_TTL,
+            service: default_service().to_string(),
+            store: native_store_factory(),
+            clock: Arc::new(SystemClock),
+        }
+    }
+}
+
+impl SecretsConfig {
+    /// Uses a given store (tests: `keyring_core::mock::Store::new()?`).
+    pub fn with_store(mut self, store: Arc<keyring_core::CredentialStore>) -> Self {
+        self.store = Arc::new(move || Ok(store.clone()));
+        self
+    }
+}
+
+/// The secrets part of the app state.
+pub struct SecretsState {
+    pub slots: RevealSlots,
+    pub vault: Vault,
+    pub clipboard: ClipboardPolicy,
+}
+
+impl std::fmt::Debug for SecretsState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SecretsState")
+            .field("slots", &self.slots)
+            .field("vault", &self.vault)
+            .finish()
+    }
+}
+
+impl SecretsState {
+    pub fn new(data_dir: PathBuf, clipboard: Arc<dyn Clipboard>, config: SecretsConfig) -> Self {
+        Self::build(Some(data_dir), clipboard, config)
+    }
+
+    /// The state before the app knows its data dir and clipboard (they come from Tauri in
+    /// `setup`: call [`Vault::set_data_dir`] and [`ClipboardPolicy::set_clipboard`]).
+    /// `MIST_TOKEN_MANAGER_DATA_DIR`, if set, is used as the data dir.
+    pub fn from_env() -> Self {
+        let dir = std::env::var_os("MIST_TOKEN_MANAGER_DATA_DIR").map(PathBuf::from);
+        Self::build(dir, Arc::new(NoClipboard), SecretsConfig::default())
+    }
+
+    fn build(data_dir: Option<PathBuf>, clipboard: Arc<dyn Clipboard>, c: SecretsConfig) -> Self {
+        Self {
+            slots: RevealSlots::new(c.slot_ttl, c.clock),
+            vault: Vault::new(Keychain::new(c.service, c.store), data_dir),
+            clipboard: ClipboardPolicy::new(clipboard, c.clear_after),
+        }
+    }
+
+    /// Wires in the real clipboard.
+    pub fn set_clipboard(&self, clipboard: Arc<dyn Clipboard>) {
+        self.clipboard.set_clipboard(clipboard);
+    }
+
+    /// The one reveal of a slot's key.
+    pub fn reveal(&self, slot_id: &str) -> Result<RevealedKey> {
+        self.slots.reveal(slot_id)
+    }
+
+    /// Copies a slot's key to the clipboard (the web view never sees it).
+    pub async fn copy_slot(&self, slot_id: &str) -> Result<CopyResult> {
+        let (key, _) = self.slots.key_for_backend(slot_id)?;
+        let result = self.clipboard.copy(key).await?;
+        self.slots.mark(slot_id, SlotUse::Copied)?;
+        Ok(result)
+    }
+
+    /// Saves a slot's key to the keychain under `label`.
+    pub async fn save_slot(&self, slot_id: &str, label: &str) -> Result<SavedKey> {
+        let (key, meta) = self.slots.key_for_backend(slot_id)?;
+        let saved = self.vault.save(key, meta, label).await?;
+        // The slot may have closed meanwhile; the key is saved either way.
+        let _ = self.slots.mark(slot_id, SlotUse::Saved);
+        Ok(saved)
+    }
+
+    /// Copies a saved key to the clipboard.
+    pub async fn copy_saved(&self, id: &str) -> Result<CopyResult> {
+        let (key, _) = self.vault.key(id).await?;
+        self.clipboard.copy(key).await
+    }
+
+    /// Closes every slot (zeroizing the keys): call on quit.
+    pub fn shutdown(&self) -> usize {
+        self.slots.close_all()
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,108 @@
+//! Token commands. A new key goes from `mist` straight into a reveal slot: no command here ever
+//! returns a key.
+
+use serde::Serialize;
+use tauri::State;
+
+use crate::mist::{Inventory, PrivilegeInput, TokenView};
+use crate::secrets::{SlotHandle, SlotMeta};
+use crate::{AppState, Result};
+
+/// What a create command returns: the token's metadata and the slot holding its key.
+#[derive(Debug, Clone, Serialize)]
+pub struct CreatedToken {
+    pub token: TokenView,
+    pub slot: SlotHandle,
+}
+
+async fn into_slot(
+    state: &AppState,
+    token: TokenView,
+    key: secrecy::SecretString,
+) -> Result<CreatedToken> {
+    let cloud = state.mist.session_info().await.map(|s| s.cloud);
+    let meta = SlotMeta {
+        token_id: token.id.clone(),
+        token_name: token.name.clone(),
+        kind: token.kind.clone(),
+        org_id: token.org_id.clone(),
+        org_name: token.org_name.clone(),
+        cloud_name: cloud.as_ref().map(|c| c.name.clone()).unwrap_or_default(),
+        cloud_api: cloud.map(|c| c.api_url).unwrap_or_default(),
+    };
+    let slot = state.secrets.slots.open(key, meta);
+    Ok(CreatedToken { token, slot })
+}
+
+/// `inventory`: every token the admin can see, per org.
+#[tauri::command]
+pub async fn inventory(state: State<'_, AppState>) -> Result<Inventory> {
+    state.mist.inventory().await
+}
+
+/// `create_user_token`: creates a personal token; its key goes into a reveal slot.
+#[tauri::command]
+pub async fn create_user_token(state: State<'_, AppState>, name: String) -> Result<CreatedToken> {
+    let (token, key) = state.mist.create_user_token(&name).await?;
+    into_slot(&state, token, key).await
+}
+
+/// `create_org_token`: creates an org token; its key goes into a reveal slot.
+#[tauri::command]
+pub async fn create_org_token(
+    state: State<'_, AppState>,
+    org_id: String,
+    name: String,
+    privileges: Vec<PrivilegeInput>,
+    src_ips: Vec<String>,
+) -> Result<CreatedToken> {
+    let (token, key) = state
+        .mist
+        .create_org_token(&org_id, &name, &privileges, &src_ips)
+        .await?;
+    into_slot(&state, token, key).await
+}
+
+/// `rename_token`: user or org token.
+#[tauri::command]
+pub async fn rename_token(
+    state: State<'_, AppState>,
+    kind: String,
+    org_id: Option<String>,
+    token_id: String,
+    name: String,
+) -> Result<TokenView> {
+    state
+        .mist
+        .rename_token(&kind, org_id.as_deref(), &token_id, &name)
+        .await
+}
+
+/// `update_org_token_access`: new privileges for an org token. There is no `src_ips` argument:
+/// Mist never lets source IP limits change after creation.
+#[tauri::command]
+pub async fn update_org_token_access(
+    state: State<'_, AppState>,
+    org_id: String,
+    token_id: String,
+    privileges: Vec<PrivilegeInput>,
+) -> Result<TokenView> {
+    state
+        .mist
+        .update_org_token_access(&org_id, &token_id, &privileges)
+        .await
+}
+
+/// `delete_token`: a token that is already gone counts as deleted.
+#[tauri::command]
+pub async fn delete_token(
+    state: State<'_, AppState>,
+    kind: String,
+    org_id: Option<String>,
+    token_id: String,
+) -> Result<()> {
+    state
+        .mist
+        .delete_token(&kind, org_id.as_deref(), &token_id)
+        .await
+}

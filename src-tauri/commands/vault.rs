@@ -1,0 +1,40 @@
+//! The saved keys screen's commands. No logic: the vault lives in `secrets/vault.rs`.
+
+use tauri::State;
+
+use crate::secrets::{CopyResult, SavedKey, SavedKeyList};
+use crate::{AppState, Result};
+
+/// `list_saved_keys`: every saved key (no secret), orphans and any keychain error.
+#[tauri::command]
+pub async fn list_saved_keys(state: State<'_, AppState>) -> Result<SavedKeyList> {
+    state.secrets.vault.list().await
+}
+
+/// `copy_saved_key`: the backend copies the saved key; the clipboard is cleared later.
+#[tauri::command]
+pub async fn copy_saved_key(state: State<'_, AppState>, id: String) -> Result<CopyResult> {
+    state.secrets.copy_saved(&id).await
+}
+
+/// `rename_saved_key`: changes the label only.
+#[tauri::command]
+pub async fn rename_saved_key(
+    state: State<'_, AppState>,
+    id: String,
+    label: String,
+) -> Result<SavedKey> {
+    state.secrets.vault.rename(&id, &label).await
+}
+
+/// `forget_saved_key`: removes the keychain entry and the index row.
+#[tauri::command]
+pub async fn forget_saved_key(state: State<'_, AppState>, id: String) -> Result<()> {
+    state.secrets.vault.forget(&id).await
+}
+
+/// `repair_saved_keys`: drops rows whose secret is gone, adopts keychain entries without a row.
+#[tauri::command]
+pub async fn repair_saved_keys(state: State<'_, AppState>) -> Result<SavedKeyList> {
+    state.secrets.vault.repair().await
+}

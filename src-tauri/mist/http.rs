@@ -1,0 +1,529 @@
+//! The one HTTP client: timeouts, bounded retries for idempotent requests, a size cap on bodies,
+//! HTML/garbage detection, the status → `Error` mapping, the sensitive `Authorization` header and
+//! a per-session cookie jar (with the `X-CSRFToken` header for unsafe calls).
+//!
+//! Nothing here logs a body, a header or a key.
+
+use std::sync::Mutex;
+use std::time::Duration;
+
+use reqwest::header::{HeaderMap, HeaderValue, CONTENT_TYPE};
+use reqwest::Method;
+use secrecy::{ExposeSecret, SecretString};
+use serde::de::DeserializeOwned;
+use zeroize::Zeroizing;
+
+use super::clouds::host_of;
+use crate::{Error, Result};
+
+/// Largest body we read; anything bigger is refused (read in chunks, stop at the cap).
+pub const MAX_BODY: usize = 8 * 1024 * 1024;
+/// Default whole-request timeout.
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+/// Timeout per cloud when detecting which cloud knows an account or a token.
+pub const DETECT_TIMEOUT: Duration = Duration::from_secs(3);
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+const RETRY_DELAYS: [Duration; 2] = [Duration::from_millis(200), Duration::from_millis(600)];
+
+/// The cookies of one password session. Bound to one cloud by its owner; never shared.
+#[derive(Default)]
+pub struct CookieJar {
+    cookies: Mutex<Vec<(String, Zeroizing<String>)>>,
+}
+
+impl std::fmt::Debug for CookieJar {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("CookieJar([REDACTED])")
+    }
+}
+
+impl CookieJar {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Takes in every `Set-Cookie` of a response (deleted/expired cookies are dropped).
+    pub fn store(&self, headers: &HeaderMap) {
+        let mut jar = self.cookies.lock().unwrap_or_else(|p| p.into_inner());
+        for v in headers.get_all(reqwest::header::SET_COOKIE) {
+            let Ok(s) = v.to_str() else { continue };
+            let mut parts = s.split(';');
+            let Some((name, value)) = parts.next().and_then(|p| p.split_once('=')) else {
+                continue;
+            };
+            let name = name.trim().to_string();
+            let value = value.trim().trim_matches('"');
+            let expired = parts.any(|a| {
+                let a = a.trim().to_ascii_lowercase();
+                a.strip_prefix("max-age=")
+                    .and_then(|n| n.trim().parse::<i64>().ok())
+                    .is_some_and(|n| n <= 0)
+                    || (a.starts_with("expires=") && a.contains("1970"))
+            });
+            jar.retain(|(n, _)| n != &name);
+            if !expired && !value.is_empty() {
+                jar.push((name, Zeroizing::new(value.to_string())));
+            }
+        }
+    }
+
+    fn cookie_header(&self) -> Option<HeaderValue> {
+        let jar = self.cookies.lock().unwrap_or_else(|p| p.into_inner());
+        if jar.is_empty() {
+            return None;
+        }
+        let joined = Zeroizing::new(
+            jar.iter()
+                .map(|(n, v)| format!("{n}={}", v.as_str()))
+                .collect::<Vec<_>>()
+                .join("; "),
+        );
+        let mut h = HeaderValue::from_str(&joined).ok()?;
+        h.set_sensitive(true);
+        Some(h)
+    }
+
+    /// The CSRF token: the cookie whose name starts with `csrftoken` (`csrftoken.eu`, ...).
+    fn csrf_header(&self) -> Option<HeaderValue> {
+        let jar = self.cookies.lock().unwrap_or_else(|p| p.into_inner());
+        let (_, v) = jar.iter().find(|(n, _)| n.starts_with("csrftoken"))?;
+        let mut h = HeaderValue::from_str(v).ok()?;
+        h.set_sensitive(true);
+        Some(h)
+    }
+
+    /// True when Mist gave us a session cookie (`sessionid<suffix>`).
+    pub fn has_session(&self) -> bool {
+        let jar = self.cookies.lock().unwrap_or_else(|p| p.into_inner());
+        jar.iter().any(|(n, _)| n.starts_with("sessionid"))
+    }
+
+    pub fn clear(&self) {
+        self.cookies
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clear();
+    }
+}
+
+/// How a request authenticates.
+#[derive(Clone, Copy)]
+pub enum Auth<'a> {
+    None,
+    Token(&'a SecretString),
+    Cookies(&'a CookieJar),
+}
+
+/// One request to a cloud.
+pub struct Call<'a> {
+    pub method: Method,
+    pub base: &'a str,
+    pub path: String,
+    pub query: Vec<(&'static str, String)>,
+    pub body: Option<Vec<u8>>,
+    pub auth: Auth<'a>,
+    pub timeout: Duration,
+    pub retries: usize,
+    /// What we were doing, for a 403 message: "see this organization's tokens".
+    pub action: &'a str,
+}
+
+impl<'a> Call<'a> {
+    pub fn new(method: Method, base: &'a str, path: impl Into<String>, auth: Auth<'a>) -> Self {
+        let idempotent = matches!(method, Method::GET | Method::PUT | Method::DELETE);
+        Self {
+            method,
+            base,
+            path: path.into(),
+            query: Vec::new(),
+            body: None,
+            auth,
+            timeout: REQUEST_TIMEOUT,
+            retries: if idempotent { RETRY_DELAYS.len() } else { 0 },
+            action: "do this",
+        }
+    }
+    pub fn get(base: &'a str, path: impl Into<String>, auth: Auth<'a>) -> Self {
+        Self::new(Method::GET, base, path, auth)
+    }
+    pub fn json<T: serde::Serialize>(mut self, body: &T) -> Self {
+        self.body = Some(serde_json::to_vec(body).unwrap_or_default());
+        self
+    }
+    pub fn action(mut self, action: &'a str) -> Self {
+        self.action = action;
+        self
+    }
+    pub fn timeout(mut self, t: Duration) -> Self {
+        self.timeout = t;
+        self
+    }
+    pub fn no_retry(mut self) -> Self {
+        self.retries = 0;
+        self
+    }
+    pub fn query(mut self, k: &'static str, v: impl ToString) -> Self {
+        self.query.push((k, v.to_string()));
+        self
+    }
+    fn host(&self) -> String {
+        host_of(self.base)
+    }
+}
+
+/// A response whose body was read (within the size cap).
+pub struct Response {
+    pub status: u16,
+    pub headers: HeaderMap,
+    /// Zeroized on drop: a create's answer carries the new key.
+    pub body: Zeroizing<Vec<u8>>,
+    host: String,
+}
+
+impl Response {
+    pub fn is_success(&self) -> bool {
+        (200..300).contains(&self.status)
+    }
+
+    fn looks_like_html(&self) -> bool {
+        let ct = self
+            .headers
+            .get(CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_ascii_lowercase();
+        let start = self
+            .body
+            .iter()
+            .skip_while(|b| b.is_ascii_whitespace())
+            .take(1)
+            .next();
+        ct.contains("html") || start == Some(&b'<')
+    }
+
+    /// Parses the body as JSON; garbage and HTML become clear errors.
+    pub fn json<T: DeserializeOwned>(&self) -> Result<T> {
+        serde_json::from_slice(&self.body).map_err(|_| {
+            if self.looks_like_html() {
+                Error::UnexpectedResponse(format!(
+                    "{} answered with a web page instead of data. A proxy, firewall or captive portal may be in the way: check your network, then try again.",
+                    self.host
+                ))
+            } else {
+                Error::UnexpectedResponse(format!(
+                    "{} answered with data this app does not understand. Try again in a minute; if it keeps happening, the address may not be a Mist API.",
+                    self.host
+                ))
+            }
+        })
+    }
+
+    /// `{"detail": ...}` of an error body, if any.
+    pub fn detail(&self) -> Option<String> {
+        let v: serde_json::Value = serde_json::from_slice(&self.body).ok()?;
+        v.get("detail").and_then(|d| match d {
+            serde_json::Value::String(s) => Some(s.clone()),
+            serde_json::Value::Null => None,
+            other => Some(other.to_string()),
+        })
+    }
+
+    fn retry_after(&self) -> Option<u64> {
+        let v = self.headers.get(reqwest::header::RETRY_AFTER)?.to_str().ok()?;
+        v.trim().parse::<u64>().ok()
+    }
+
+    /// The `Error` for a non-2xx answer.
+    pub fn error(&self, auth: Auth<'_>, action: &str) -> Error {
+        let host = &self.host;
+        match self.status {
+            400 | 422 => {
+                let detail = self
+                    .detail()
+                    .unwrap_or_else(|| "the request was refused".into());
+                Error::invalid(
+                    field_from_detail(&detail),
+                    format!("Mist did not accept this: {detail}. Check the form and try again."),
+                )
+            }
+            401 => Error::Unauthorized(match auth {
+                Auth::Token(_) => "Mist no longer accepts the token you signed in with (it may have been deleted, or removed after 90 days unused). Sign in again.".into(),
+                Auth::Cookies(_) => "Your Mist session has ended. Sign in again to continue.".into(),
+                Auth::None => "Mist did not accept the sign-in. Check it and try again.".into(),
+            }),
+            403 => Error::Forbidden(format!(
+                "Your account does not have permission to {action}. Ask an org Super User of this organization to do it, or to give you that access."
+            )),
+            404 => Error::NotFound(format!(
+                "{host} says this does not exist (any more). It may have been deleted: refresh the list and try again."
+            )),
+            429 => rate_limited(self.retry_after()),
+            s if s >= 500 => {
+                let what = if self.looks_like_html() {
+                    " with an error page (often a proxy or load balancer in front of Mist)"
+                } else {
+                    ""
+                };
+                Error::Server(format!(
+                    "{host} had a problem (HTTP {s}){what}. This is usually temporary: wait a minute, then try again."
+                ))
+            }
+            s => Error::UnexpectedResponse(format!(
+                "{host} gave an unexpected answer (HTTP {s}). Try again; if it keeps happening, check the cloud address."
+            )),
+        }
+    }
+}
+
+/// The error for a 429 with an optional `Retry-After`.
+pub fn rate_limited(retry_after_s: Option<u64>) -> Error {
+    let wait = match retry_after_s {
+        Some(s) if s < 90 => format!("Try again in {s} seconds."),
+        Some(s) => format!("Try again in about {} minutes.", s.div_ceil(60)),
+        None => "Wait a few minutes (Mist's limit resets at the top of each hour), then try again."
+            .into(),
+    };
+    Error::RateLimited {
+        message: format!("Mist asks this app to slow down: too many requests were made. {wait}"),
+        retry_after_s,
+    }
+}
+
+/// Which form field a 400's detail is about, when it can be told.
+fn field_from_detail(detail: &str) -> &'static str {
+    let d = detail.to_ascii_lowercase();
+    if d.contains("src_ip") {
+        "src_ips"
+    } else if d.contains("privilege") || d.contains("role") || d.contains("scope") {
+        "privileges"
+    } else if d.contains("email") {
+        "email"
+    } else if d.contains("password") {
+        "password"
+    } else if d.contains("name") {
+        "name"
+    } else {
+        "form"
+    }
+}
+
+/// A failed attempt: the error, and whether the request may have reached the server.
+pub struct Failure {
+    pub error: Error,
+    pub maybe_sent: bool,
+    retryable: bool,
+}
+
+fn transport_error(e: &reqwest::Error, host: &str) -> Failure {
+    let mut chain = String::new();
+    let mut src: Option<&dyn std::error::Error> = Some(e);
+    while let Some(s) = src {
+        chain.push_str(&s.to_string().to_ascii_lowercase());
+        chain.push(' ');
+        src = s.source();
+    }
+    let tls = chain.contains("certificate")
+        || chain.contains("tls")
+        || chain.contains("handshake")
+        || chain.contains("invalid peer");
+    let maybe_sent = !e.is_connect();
+    if e.is_timeout() {
+        Failure {
+            error: Error::Timeout(format!(
+                "{host} did not answer in time. Check your internet connection, then try again."
+            )),
+            maybe_sent,
+            retryable: true,
+        }
+    } else if tls {
+        Failure {
+            error: Error::Tls(format!(
+                "The secure connection to {host} failed: its certificate is not trusted. If your company uses a proxy that inspects encrypted traffic, its certificate must be in this computer's trust store: ask your IT team."
+            )),
+            maybe_sent: false,
+            retryable: false,
+        }
+    } else {
+        Failure {
+            error: Error::Network(format!(
+                "Could not reach {host}. Check your internet connection or proxy settings, then try again."
+            )),
+            maybe_sent,
+            retryable: true,
+        }
+    }
+}
+
+/// The shared client.
+#[derive(Clone, Debug)]
+pub struct Http {
+    client: reqwest::Client,
+}
+
+impl Http {
+    /// rustls with the OS trust store; proxy variables honoured (reqwest's default); no redirects
+    /// (an auth header must never follow one to another host).
+    pub fn new() -> Result<Self> {
+        let client = reqwest::Client::builder()
+            .connect_timeout(CONNECT_TIMEOUT)
+            .timeout(REQUEST_TIMEOUT)
+            .redirect(reqwest::redirect::Policy::none())
+            .user_agent(concat!("mist-token-manager/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| Error::Internal(format!("Cannot set up the network client ({e}).")))?;
+        Ok(Self { client })
+    }
+
+    async fn attempt(&self, call: &Call<'_>) -> std::result::Result<Response, Failure> {
+        let host = call.host();
+        let url = format!("{}/api/v1{}", call.base, call.path);
+        let mut req = self
+            .client
+            .request(call.method.clone(), &url)
+            .timeout(call.timeout)
+            .header(reqwest::header::ACCEPT, "application/json");
+        if !call.query.is_empty() {
+            req = req.query(&call.query);
+        }
+        let unsafe_method = !matches!(call.method, Method::GET | Method::HEAD | Method::OPTIONS);
+        match call.auth {
+            Auth::None => {}
+            Auth::Token(key) => {
+                let value = Zeroizing::new(format!("Token {}", key.expose_secret()));
+                let mut h = HeaderValue::from_str(&value).map_err(|_| Failure {
+                    error: Error::invalid(
+                        "token",
+                        "This token contains characters a Mist token never has. Paste it again.",
+                    ),
+                    maybe_sent: false,
+                    retryable: false,
+                })?;
+                h.set_sensitive(true);
+                req = req.header(reqwest::header::AUTHORIZATION, h);
+            }
+            Auth::Cookies(jar) => {
+                if let Some(c) = jar.cookie_header() {
+                    req = req.header(reqwest::header::COOKIE, c);
+                }
+                if unsafe_method {
+                    if let Some(csrf) = jar.csrf_header() {
+                        req = req.header("X-CSRFToken", csrf);
+                    }
+                }
+            }
+        }
+        if let Some(body) = &call.body {
+            req = req
+                .header(CONTENT_TYPE, "application/json")
+                .body(body.clone());
+        }
+        let mut resp = req.send().await.map_err(|e| transport_error(&e, &host))?;
+        let status = resp.status().as_u16();
+        let headers = resp.headers().clone();
+        if let Auth::Cookies(jar) = call.auth {
+            jar.store(&headers);
+        }
+        let mut body = Zeroizing::new(Vec::new());
+        loop {
+            match resp.chunk().await {
+                Ok(Some(chunk)) => {
+                    if body.len() + chunk.len() > MAX_BODY {
+                        return Err(Failure {
+                            error: Error::UnexpectedResponse(format!(
+                                "{host} sent a far larger answer than expected, so it was not read. Try again; if it keeps happening, check the cloud address."
+                            )),
+                            maybe_sent: true,
+                            retryable: false,
+                        });
+                    }
+                    body.extend_from_slice(&chunk);
+                }
+                Ok(None) => break,
+                Err(e) => return Err(transport_error(&e, &host)),
+            }
+        }
+        Ok(Response {
+            status,
+            headers,
+            body,
+            host,
+        })
+    }
+
+    /// Sends with retries (idempotent calls only) on 5xx, timeouts and connection errors.
+    /// Any HTTP status is returned; a 429 is never waited on here.
+    pub async fn raw(&self, call: &Call<'_>) -> Result<Response> {
+        self.raw_detailed(call).await.map_err(|f| f.error)
+    }
+
+    /// Like [`Http::raw`], but tells whether a failed request may have reached the server.
+    pub async fn raw_detailed(&self, call: &Call<'_>) -> std::result::Result<Response, Failure> {
+        let mut attempt = 0;
+        loop {
+            let more = attempt < call.retries;
+            match self.attempt(call).await {
+                Ok(r) if r.status >= 500 && more => {}
+                Ok(r) => return Ok(r),
+                Err(f) if f.retryable && more => {}
+                Err(f) => return Err(f),
+            }
+            tokio::time::sleep(RETRY_DELAYS[attempt.min(RETRY_DELAYS.len() - 1)]).await;
+            attempt += 1;
+        }
+    }
+
+    /// Sends and maps any non-2xx answer to an `Error`.
+    pub async fn ok(&self, call: &Call<'_>) -> Result<Response> {
+        let r = self.raw(call).await?;
+        if r.is_success() {
+            Ok(r)
+        } else {
+            Err(r.error(call.auth, call.action))
+        }
+    }
+
+    /// Sends and parses the JSON answer.
+    pub async fn json<T: DeserializeOwned>(&self, call: &Call<'_>) -> Result<T> {
+        self.ok(call).await?.json()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cookie_jar_matches_by_prefix_and_forgets_expired() {
+        let jar = CookieJar::new();
+        let mut h = HeaderMap::new();
+        h.append(
+            reqwest::header::SET_COOKIE,
+            HeaderValue::from_static("csrftoken.eu=abc; Path=/; SameSite=Lax"),
+        );
+        h.append(
+            reqwest::header::SET_COOKIE,
+            HeaderValue::from_static("sessionid.eu=s3cr3t; HttpOnly; Path=/"),
+        );
+        jar.store(&h);
+        assert!(jar.has_session());
+        assert_eq!(jar.csrf_header().unwrap().to_str().unwrap(), "abc");
+        assert!(jar.cookie_header().unwrap().is_sensitive());
+        let mut h = HeaderMap::new();
+        h.append(
+            reqwest::header::SET_COOKIE,
+            HeaderValue::from_static("sessionid.eu=; Max-Age=0; Path=/"),
+        );
+        jar.store(&h);
+        assert!(!jar.has_session());
+        assert_eq!(format!("{jar:?}"), "CookieJar([REDACTED])");
+    }
+
+    #[test]
+    fn rate_limit_messages() {
+        let e = rate_limited(Some(30));
+        assert!(e.to_string().contains("30 seconds"));
+        let e = rate_limited(Some(300));
+        assert!(e.to_string().contains("5 minutes"));
+        assert_eq!(field_from_detail("src_ips: bad"), "src_ips");
+    }
+}

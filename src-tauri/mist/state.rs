@@ -1,0 +1,382 @@
+//! `MistState`: the clouds, the shared client and the one session. The commands call only this.
+
+use std::sync::{Arc, Mutex};
+
+use futures::stream::{FuturesUnordered, StreamExt};
+use secrecy::{ExposeSecret, SecretString};
+use tokio::sync::RwLock;
+
+use super::auth::{self, Credential, LoginOutcome, Pending, Session};
+use super::clouds::{self, Cloud};
+use super::http::{Auth, CookieJar, Http, DETECT_TIMEOUT};
+use super::inventory;
+use super::model::{
+    CloudInfo, CloudMatch, EmailLookup, Inventory, KeyTest, OrgDetails, PrivilegeInput,
+    SessionInfo, SignInResult, TokenView,
+};
+use super::orgs::{self, privilege_view};
+use super::tokens;
+use crate::{Error, Result};
+
+/// The Mist side of the app's state. No Tauri types.
+pub struct MistState {
+    clouds: Vec<Cloud>,
+    http: Http,
+    session: RwLock<Option<Arc<Session>>>,
+    pending: Mutex<Option<Pending>>,
+    /// The last custom endpoint the admin typed (`resolve_cloud`), reachable as id "custom".
+    custom: Mutex<Option<Cloud>>,
+}
+
+impl std::fmt::Debug for MistState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MistState")
+            .field("clouds", &self.clouds.len())
+            .finish_non_exhaustive()
+    }
+}
+
+fn clean_token(token: &SecretString) -> Result<SecretString> {
+    let t = token.expose_secret().trim();
+    let t = t
+        .strip_prefix("Token ")
+        .or_else(|| t.strip_prefix("token "))
+        .unwrap_or(t)
+        .trim();
+    if t.is_empty() {
+        return Err(Error::invalid("token", "Paste the API token you want to sign in with."));
+    }
+    if t.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(Error::invalid(
+            "token",
+            "This does not look like a Mist API token (it contains spaces). Copy it again, the whole token only.",
+        ));
+    }
+    Ok(SecretString::from(t.to_string()))
+}
+
+fn not_accepted(cloud: &Cloud) -> Error {
+    Error::Unauthorized(format!(
+        "{} did not accept this token. Check that you copied the whole token and chose the right cloud; a token unused for 90 days is removed by Mist.",
+        cloud.name
+    ))
+}
+
+impl MistState {
+    /// The built-in clouds, or those of `MIST_TOKEN_MANAGER_CLOUDS` (an invalid file is an error).
+    pub fn from_env() -> Result<Self> {
+        Ok(Self::with_clouds(clouds::clouds_from_env()?))
+    }
+
+    pub fn with_clouds(clouds: Vec<Cloud>) -> Self {
+        Self {
+            clouds,
+            http: Http::new().expect("the HTTP client can be built"),
+            session: RwLock::new(None),
+            pending: Mutex::new(None),
+            custom: Mutex::new(None),
+        }
+    }
+
+    pub fn clouds(&self) -> &[Cloud] {
+        &self.clouds
+    }
+
+    pub fn list_clouds(&self) -> Vec<CloudInfo> {
+        self.clouds.iter().map(Cloud::info).collect()
+    }
+
+    /// Understands an `api.*` host, a `manage.*` portal URL or a full URL.
+    pub fn resolve_cloud(&self, input: &str) -> Result<CloudInfo> {
+        let c = clouds::resolve(input, &self.clouds)?;
+        if c.id == "custom" {
+            *self.custom.lock().unwrap_or_else(|p| p.into_inner()) = Some(c.clone());
+        }
+        Ok(c.info())
+    }
+
+    /// A cloud by id ("emea01", "custom-0", "custom" = the last typed one) or by what was typed.
+    pub fn cloud(&self, id_or_input: &str) -> Result<Cloud> {
+        if id_or_input == "custom" {
+            if let Some(c) = self.custom.lock().unwrap_or_else(|p| p.into_inner()).clone() {
+                return Ok(c);
+            }
+        }
+        if let Some(c) = self.clouds.iter().find(|c| c.id == id_or_input) {
+            return Ok(c.clone());
+        }
+        clouds::resolve(id_or_input, &self.clouds)
+    }
+
+    /// Asks every cloud's `/login/lookup` in parallel (3 s each at most).
+    pub async fn find_cloud_by_email(&self, email: &str) -> Result<EmailLookup> {
+        let email = email.trim();
+        if !email.contains('@') || email.len() < 3 {
+            return Err(Error::invalid("email", "Enter your email address, like ada@example.com."));
+        }
+        let asks = self.clouds.iter().map(|c| async move {
+            let r = tokio::time::timeout(DETECT_TIMEOUT, auth::lookup_email(&self.http, c, email)).await;
+            (c, r)
+        });
+        let mut out = EmailLookup::default();
+        for (cloud, r) in futures::future::join_all(asks).await {
+            match r {
+                Ok(Ok(Some(sso))) => out.matches.push(CloudMatch { cloud: cloud.info(), sso }),
+                Ok(Ok(None)) => {}
+                _ => out.unreachable.push(cloud.name.clone()),
+            }
+        }
+        Ok(out)
+    }
+
+    /// Asks every cloud's `/self` with this token in parallel; the first that accepts it wins.
+    async fn find_cloud_by_token(&self, token: &SecretString) -> Result<(Cloud, crate::mist::model::RawSelf)> {
+        let mut asks: FuturesUnordered<_> = self
+            .clouds
+            .iter()
+            .map(|c| async move {
+                let r = tokio::time::timeout(
+                    DETECT_TIMEOUT,
+                    auth::fetch_self(&self.http, &c.api_url, Auth::Token(token), Some(DETECT_TIMEOUT)),
+                )
+                .await;
+                (c, r)
+            })
+            .collect();
+        let mut unreachable = Vec::new();
+        while let Some((cloud, r)) = asks.next().await {
+            match r {
+                Ok(Ok(me)) => return Ok((cloud.clone(), me)),
+                Ok(Err(Error::Unauthorized(_) | Error::Forbidden(_))) => {}
+                _ => unreachable.push(cloud.name.clone()),
+            }
+        }
+        Err(Error::Unauthorized(if unreachable.is_empty() {
+            "No Mist cloud accepts this token. Check that you copied the whole token; a token unused for 90 days is removed by Mist.".into()
+        } else {
+            format!(
+                "No reachable Mist cloud accepts this token ({} did not answer). Check the token and your connection, or choose the cloud yourself.",
+                unreachable.join(", ")
+            )
+        }))
+    }
+
+    async fn install(&self, session: Session) -> SessionInfo {
+        let info = session.view();
+        *self.session.write().await = Some(Arc::new(session));
+        info
+    }
+
+    /// The current session, or `NotSignedIn`.
+    pub(crate) async fn current(&self) -> Result<Arc<Session>> {
+        self.session.read().await.clone().ok_or(Error::NotSignedIn)
+    }
+
+    /// Forgets the session when Mist says it has ended (401).
+    async fn check<T>(&self, s: &Arc<Session>, r: Result<T>) -> Result<T> {
+        if let Err(Error::Unauthorized(_)) = &r {
+            let mut guard = self.session.write().await;
+            if guard.as_ref().is_some_and(|cur| Arc::ptr_eq(cur, s)) {
+                *guard = None;
+            }
+        }
+        r
+    }
+
+    /// Email + password (+ the 2FA code when given up front).
+    pub async fn sign_in_password(
+        &self,
+        cloud_id: &str,
+        email: &str,
+        password: SecretString,
+        two_factor: Option<SecretString>,
+    ) -> Result<SignInResult> {
+        let cloud = self.cloud(cloud_id)?;
+        if email.trim().is_empty() {
+            return Err(Error::invalid("email", "Enter your email address."));
+        }
+        if password.expose_secret().is_empty() {
+            return Err(Error::invalid("password", "Enter your password."));
+        }
+        let two_factor = two_factor.filter(|c| !c.expose_secret().trim().is_empty());
+        let jar = Arc::new(CookieJar::new());
+        let outcome =
+            auth::login(&self.http, &cloud, &jar, email, &password, two_factor.as_ref()).await?;
+        drop(password);
+        let needs_code = match outcome {
+            LoginOutcome::NeedsTwoFactor => true,
+            LoginOutcome::Done => {
+                let me = auth::fetch_self(&self.http, &cloud.api_url, Auth::Cookies(&jar), None).await?;
+                if !me.two_factor_pending() {
+                    let s = auth::build_session(&self.http, cloud, Credential::Password(jar), me).await?;
+                    return Ok(SignInResult::SignedIn { session: self.install(s).await });
+                }
+                true
+            }
+        };
+        debug_assert!(needs_code);
+        *self.pending.lock().unwrap_or_else(|p| p.into_inner()) = Some(Pending { cloud, jar });
+        match two_factor {
+            Some(code) => Ok(SignInResult::SignedIn { session: self.submit_two_factor(code).await? }),
+            None => Ok(SignInResult::TwoFactorRequired),
+        }
+    }
+
+    /// The 2FA code for the pending password sign-in. A wrong code keeps it pending.
+    pub async fn submit_two_factor(&self, code: SecretString) -> Result<SessionInfo> {
+        if code.expose_secret().trim().is_empty() {
+            return Err(Error::invalid("code", "Enter the six-digit code from your authenticator app."));
+        }
+        let (cloud, jar) = {
+            let p = self.pending.lock().unwrap_or_else(|p| p.into_inner());
+            match p.as_ref() {
+                Some(p) => (p.cloud.clone(), p.jar.clone()),
+                None => return Err(Error::NotSignedIn),
+            }
+        };
+        auth::two_factor(&self.http, &cloud, &jar, &code).await?;
+        drop(code);
+        let me = auth::fetch_self(&self.http, &cloud.api_url, Auth::Cookies(&jar), None).await?;
+        if me.two_factor_pending() {
+            return Err(Error::TwoFactorInvalid(
+                "Mist did not accept the code. Enter the current six-digit code from your authenticator app.".into(),
+            ));
+        }
+        self.pending.lock().unwrap_or_else(|p| p.into_inner()).take();
+        let s = auth::build_session(&self.http, cloud, Credential::Password(jar), me).await?;
+        Ok(self.install(s).await)
+    }
+
+    /// Signs in with an existing user or org token; the cloud is found by `/self` when not given.
+    pub async fn sign_in_token(&self, token: SecretString, cloud_id: Option<&str>) -> Result<SessionInfo> {
+        let token = clean_token(&token)?;
+        let (cloud, me) = match cloud_id.filter(|c| !c.trim().is_empty()) {
+            Some(id) => {
+                let cloud = self.cloud(id)?;
+                match auth::fetch_self(&self.http, &cloud.api_url, Auth::Token(&token), None).await {
+                    Ok(me) => (cloud, me),
+                    Err(Error::Unauthorized(_)) => return Err(not_accepted(&cloud)),
+                    Err(e) => return Err(e),
+                }
+            }
+            None => self.find_cloud_by_token(&token).await?,
+        };
+        let s = auth::build_session(&self.http, cloud, Credential::Token(token), me).await?;
+        Ok(self.install(s).await)
+    }
+
+    /// Marks the session as signed in with a token kept in the keychain.
+    pub async fn set_remembered(&self, remembered: bool) -> Option<SessionInfo> {
+        let guard = self.session.read().await;
+        let s = guard.as_ref()?;
+        s.remembered.store(remembered, std::sync::atomic::Ordering::SeqCst);
+        Some(s.view())
+    }
+
+    /// The token a token session is signed in with (as cleaned up), for "remember me".
+    pub async fn session_token(&self) -> Option<SecretString> {
+        match &self.session.read().await.as_ref()?.cred {
+            Credential::Token(t) => Some(t.clone()),
+            Credential::Password(_) => None,
+        }
+    }
+
+    pub async fn session_info(&self) -> Option<SessionInfo> {
+        self.session.read().await.as_ref().map(|s| s.view())
+    }
+
+    /// Calls `/logout` (password sessions) and forgets the session and any pending 2FA sign-in.
+    pub async fn sign_out(&self) {
+        self.pending.lock().unwrap_or_else(|p| p.into_inner()).take();
+        let s = self.session.write().await.take();
+        if let Some(s) = s {
+            auth::logout(&self.http, &s).await;
+        }
+    }
+
+    pub async fn org_details(&self, org_id: &str) -> Result<OrgDetails> {
+        let s = self.current().await?;
+        let org = s.org(org_id).cloned().ok_or_else(|| {
+            Error::NotFound("This organization is not among the ones you can reach. Refresh, or sign in again if your access changed.".into())
+        })?;
+        let r = orgs::org_details(&self.http, s.base(), s.auth(), org).await;
+        self.check(&s, r).await
+    }
+
+    pub async fn inventory(&self) -> Result<Inventory> {
+        let s = self.current().await?;
+        let r = inventory::inventory(&self.http, &s).await;
+        self.check(&s, r).await
+    }
+
+    /// Creates a user token. The key is returned as a secret only, for a reveal slot.
+    pub async fn create_user_token(&self, name: &str) -> Result<(TokenView, SecretString)> {
+        let s = self.current().await?;
+        let r = tokens::create_user_token(&self.http, &s, name).await;
+        self.check(&s, r).await
+    }
+
+    pub async fn create_org_token(
+        &self,
+        org_id: &str,
+        name: &str,
+        privileges: &[PrivilegeInput],
+        src_ips: &[String],
+    ) -> Result<(TokenView, SecretString)> {
+        let s = self.current().await?;
+        let r = tokens::create_org_token(&self.http, &s, org_id, name, privileges, src_ips).await;
+        self.check(&s, r).await
+    }
+
+    pub async fn rename_token(&self, kind: &str, org_id: Option<&str>, token_id: &str, name: &str) -> Result<TokenView> {
+        let s = self.current().await?;
+        let r = tokens::rename_token(&self.http, &s, kind, org_id, token_id, name).await;
+        self.check(&s, r).await
+    }
+
+    /// Changes an org token's name-independent access. `src_ips` cannot change (Mist forbids it).
+    pub async fn update_org_token_access(&self, org_id: &str, token_id: &str, privileges: &[PrivilegeInput]) -> Result<TokenView> {
+        let s = self.current().await?;
+        let r = tokens::update_org_token_access(&self.http, &s, org_id, token_id, privileges).await;
+        self.check(&s, r).await
+    }
+
+    pub async fn delete_token(&self, kind: &str, org_id: Option<&str>, token_id: &str) -> Result<()> {
+        let s = self.current().await?;
+        let r = tokens::delete_token(&self.http, &s, kind, org_id, token_id).await;
+        self.check(&s, r).await
+    }
+
+    /// Who is this key, and does it still work? (For saved keys.)
+    pub async fn test_key(&self, cloud_api: &str, key: &SecretString) -> Result<KeyTest> {
+        let cloud = self.cloud(cloud_api)?;
+        let me = match auth::fetch_self(&self.http, &cloud.api_url, Auth::Token(key), None).await {
+            Ok(me) => me,
+            Err(Error::Unauthorized(_)) => {
+                return Ok(KeyTest {
+                    valid: false,
+                    identity: None,
+                    privileges: Vec::new(),
+                    message: format!("Mist no longer accepts this key: it was deleted, or removed after 90 days unused (or it belongs to another cloud than {}).", cloud.name),
+                })
+            }
+            Err(Error::Forbidden(_)) => {
+                return Ok(KeyTest {
+                    valid: false,
+                    identity: None,
+                    privileges: Vec::new(),
+                    message: "Mist refused this key from this computer. It may be limited to other source IP addresses.".into(),
+                })
+            }
+            Err(e) => return Err(e),
+        };
+        let identity = auth::identity(&me);
+        let privileges: Vec<_> = me.privileges.iter().map(privilege_view).collect();
+        let access = privileges.iter().map(|p| p.summary.clone()).collect::<Vec<_>>().join("; ");
+        let message = match &identity.email {
+            Some(email) => format!("Works. User token of {email}, with the same access as that account."),
+            None => format!("Works. Org token “{}”: {access}.", identity.name),
+        };
+        Ok(KeyTest { valid: true, identity: Some(identity), privileges, message })
+    }
+}

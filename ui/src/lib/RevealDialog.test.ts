@@ -1,0 +1,137 @@
+import { describe, it, expect, vi } from 'vitest';
+import { render, screen, waitFor, within } from '@testing-library/svelte';
+import userEvent from '@testing-library/user-event';
+import RevealDialog from './RevealDialog.svelte';
+import { argsOf, cmds, fail, mockCommands, orgToken } from '../test/ipc';
+
+const KEY = 'Ab12Cd34Ef56Gh78Ij90Kl12Mn34Op56Qr78St90Uv12Wx34Yz56';
+const created = { token: orgToken({ name: 'CI pipeline' }), slot: { slot_id: 'slot-9', expires_in_s: 600 } };
+
+function setup(handlers: Record<string, unknown> = {}) {
+  let revealed = false;
+  const calls = mockCommands({
+    reveal_key: () => {
+      if (revealed) fail({ kind: 'already_revealed', message: 'The key was already shown.' });
+      revealed = true;
+      return { key: KEY };
+    },
+    copy_key: { clears_in_s: 30 },
+    save_key: (a: Record<string, unknown>) => ({ id: 'k1', label: a.label }),
+    dismiss_key: null,
+    delete_token: null,
+    ...handlers,
+  });
+  const onclose = vi.fn();
+  const r = render(RevealDialog, { created, onclose });
+  return { calls, onclose, user: userEvent.setup(), dialog: screen.getByRole('dialog'), ...r };
+}
+
+describe('Reveal dialog', () => {
+  it('says plainly that the key is shown once', () => {
+    const { dialog } = setup();
+    expect(dialog).toHaveAccessibleName('Your new key for “CI pipeline”');
+    expect(dialog).toHaveAttribute('aria-modal', 'true');
+    expect(dialog).toHaveTextContent(/This key is shown only once\./);
+    expect(dialog).toHaveTextContent(/Mist never shows it again/);
+    expect(screen.queryByLabelText('API key')).not.toBeInTheDocument();
+  });
+
+  it('reveals the key once; a second click is impossible', async () => {
+    const { calls, user, dialog } = setup();
+    const reveal = within(dialog).getByRole('button', { name: 'Reveal key' });
+    await user.click(reveal);
+    const out = await within(dialog).findByLabelText('API key');
+    expect(out).toHaveTextContent(KEY);
+    expect(reveal).toBeDisabled();
+    expect(reveal).toHaveAccessibleDescription('The key was shown once. It cannot be shown again.');
+    await user.click(reveal);
+    expect(argsOf(calls, 'reveal_key')).toEqual([{ slotId: 'slot-9' }]);
+  });
+
+  it('drops the key and dismisses the slot when closed', async () => {
+    const { calls, onclose, user, dialog } = setup();
+    await user.click(within(dialog).getByRole('button', { name: 'Reveal key' }));
+    await within(dialog).findByLabelText('API key');
+    await user.click(within(dialog).getByRole('button', { name: 'Done' }));
+    expect(onclose).toHaveBeenCalledWith({ deleted: false });
+    expect(screen.queryByText(KEY)).not.toBeInTheDocument();
+    await waitFor(() => expect(argsOf(calls, 'dismiss_key')).toEqual([{ slotId: 'slot-9' }]));
+  });
+
+  it('copies through the backend and tells when the clipboard clears', async () => {
+    const { calls, user, dialog, onclose } = setup({ copy_key: { clears_in_s: 30 } });
+    await user.click(within(dialog).getByRole('button', { name: 'Copy key' }));
+    expect(await within(dialog).findByText('Copied. The clipboard clears in 30 s')).toBeInTheDocument();
+    expect(within(dialog).getByText('Copied. The clipboard clears in 30 s')).toHaveAttribute('role', 'status');
+    expect(argsOf(calls, 'copy_key')).toEqual([{ slotId: 'slot-9' }]);
+    expect(screen.queryByLabelText('API key')).not.toBeInTheDocument();
+    // Copied counts as kept: Done closes without asking.
+    await user.click(within(dialog).getByRole('button', { name: 'Done' }));
+    expect(onclose).toHaveBeenCalledWith({ deleted: false });
+  });
+
+  it('saves to the keychain under the label, default the token name', async () => {
+    const { calls, user, dialog } = setup();
+    const label = within(dialog).getByLabelText('Keychain label');
+    expect(label).toHaveValue('CI pipeline');
+    await user.clear(label);
+    await user.type(label, 'CI (prod)');
+    await user.click(within(dialog).getByRole('button', { name: 'Save to keychain' }));
+    expect(await within(dialog).findByText('Saved in the keychain as “CI (prod)”.')).toBeInTheDocument();
+    expect(argsOf(calls, 'save_key')).toEqual([{ slotId: 'slot-9', label: 'CI (prod)' }]);
+    expect(within(dialog).getByRole('button', { name: 'Save to keychain' })).toBeDisabled();
+  });
+
+  it('shows a keychain failure and still lets the admin copy', async () => {
+    const { user, dialog } = setup({
+      save_key: () => fail({ kind: 'keychain_unavailable', message: 'The system keychain is locked or missing.' }),
+    });
+    await user.click(within(dialog).getByRole('button', { name: 'Save to keychain' }));
+    expect(await within(dialog).findByRole('alert')).toHaveTextContent('The system keychain is locked or missing.');
+    expect(within(dialog).getByRole('button', { name: 'Copy key' })).toBeEnabled();
+  });
+
+  it('asks before closing when the key was not kept, and offers to delete the token', async () => {
+    const { calls, onclose, user, dialog } = setup();
+    await user.click(within(dialog).getByRole('button', { name: 'Done' }));
+    expect(onclose).not.toHaveBeenCalled();
+    expect(dialog).toHaveTextContent(/The key will be lost/);
+    expect(within(dialog).getByRole('button', { name: 'Go back' })).toHaveFocus();
+    await user.click(within(dialog).getByRole('button', { name: 'Delete token' }));
+    await waitFor(() => expect(onclose).toHaveBeenCalledWith({ deleted: true }));
+    expect(argsOf(calls, 'delete_token')).toEqual([{ kind: 'org', orgId: 'org-acme', tokenId: 'otok-1' }]);
+    expect(cmds(calls)).toContain('dismiss_key');
+  });
+
+  it('sends Escape through the same confirmation', async () => {
+    const { calls, onclose, user, dialog } = setup();
+    await user.keyboard('{Escape}');
+    expect(onclose).not.toHaveBeenCalled();
+    expect(dialog).toHaveTextContent(/The key will be lost/);
+    // Escape again goes back to the key, not out.
+    await user.keyboard('{Escape}');
+    expect(within(dialog).getByRole('button', { name: 'Reveal key' })).toBeInTheDocument();
+    await user.keyboard('{Escape}');
+    await user.click(within(dialog).getByRole('button', { name: 'Close and lose the key' }));
+    expect(onclose).toHaveBeenCalledWith({ deleted: false });
+    expect(cmds(calls)).not.toContain('delete_token');
+    await waitFor(() => expect(cmds(calls)).toContain('dismiss_key'));
+  });
+
+  it('disables reveal when the backend says it was already shown', async () => {
+    const { user, dialog } = setup({ reveal_key: () => fail({ kind: 'already_revealed', message: 'This key was already shown once.' }) });
+    await user.click(within(dialog).getByRole('button', { name: 'Reveal key' }));
+    expect(await within(dialog).findByRole('alert')).toHaveTextContent('This key was already shown once.');
+    expect(within(dialog).getByRole('button', { name: 'Reveal key' })).toBeDisabled();
+  });
+
+  it('never stores the key in web storage or logs it', async () => {
+    const log = vi.spyOn(console, 'log');
+    const { user, dialog } = setup();
+    await user.click(within(dialog).getByRole('button', { name: 'Reveal key' }));
+    await within(dialog).findByLabelText('API key');
+    expect(JSON.stringify({ ...localStorage })).not.toContain(KEY);
+    expect(JSON.stringify({ ...sessionStorage })).not.toContain(KEY);
+    expect(log.mock.calls.flat().join(' ')).not.toContain(KEY);
+  });
+});

@@ -1,0 +1,318 @@
+import { describe, it, expect, vi } from 'vitest';
+import { fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
+import userEvent from '@testing-library/user-event';
+import Tokens from './Tokens.svelte';
+import { filterRows, sortRows, toRow } from './tokenRows';
+import { ACME, argsOf, BETA, cmds, fail, inventoryOf, mockCommands, NOW, orgToken, session, token } from '../test/ipc';
+import type { SessionInfo } from './api';
+
+const DAY = 86400;
+
+function setup(handlers: Record<string, unknown>, s: SessionInfo = session()) {
+  const calls = mockCommands(handlers);
+  const onsessionlost = vi.fn();
+  render(Tokens, { session: s, onsessionlost });
+  return { calls, onsessionlost, user: userEvent.setup() };
+}
+
+const row = (id: string) => document.querySelector(`[data-token-id="${id}"]`) as HTMLElement;
+const names = () => Array.from(document.querySelectorAll('[data-token-id] .token-name')).map((e) => e.textContent);
+
+describe('Tokens list', () => {
+  it('groups user tokens and each org, with plain facts per token', async () => {
+    setup({
+      inventory: inventoryOf({
+        user_tokens: [
+          token({ id: 'u1', name: 'Laptop script', last_used: null, removal_risk: 'soon', days_until_removal: 6, src_ips: ['10.0.0.0/8', '192.0.2.1'] }),
+          token({ id: 'u2', name: 'Old thing', removal_risk: 'overdue', days_until_removal: -3, last_used: NOW - 100 * DAY }),
+        ],
+      }),
+    });
+    const sections = await screen.findAllByRole('region');
+    expect(sections.map((s) => within(s).getByRole('heading', { level: 2 }).textContent)).toEqual(['My tokens', 'Acme Retail', 'Beta Labs']);
+    const r1 = row('u1');
+    expect(r1).toHaveAccessibleName('Laptop script');
+    expect(within(r1).getByText('never')).toBeInTheDocument();
+    expect(within(r1).getByText('Removed in 6 days if unused')).toBeInTheDocument();
+    expect(within(r1).getByText('10.0.0.0/8, 192.0.2.1')).toBeInTheDocument();
+    expect(within(r1).getByText('ada@example.com')).toBeInTheDocument();
+    expect(within(r1).getByText('Same access as you')).toBeInTheDocument();
+    expect(within(row('u2')).getByText('Overdue for removal')).toBeInTheDocument();
+    expect(within(row('otok-1')).getByText('3 days ago')).toBeInTheDocument();
+    expect(within(row('otok-1')).getByText('Read only · whole organization')).toBeInTheDocument();
+    expect(within(row('otok-1')).getByText('Any address')).toBeInTheDocument();
+    // Per-row buttons are named exactly, described by the token name.
+    const del = within(r1).getByRole('button', { name: 'Delete' });
+    expect(del).toHaveAccessibleDescription('Laptop script');
+    expect(within(row('otok-1')).getByRole('button', { name: 'Change access' })).toBeInTheDocument();
+    expect(within(r1).queryByRole('button', { name: 'Change access' })).not.toBeInTheDocument();
+  });
+
+  it('says what to do when a section is empty', async () => {
+    setup({ inventory: inventoryOf({ user_tokens: [], orgs: [{ org: ACME, tokens: [], error: null }, { org: BETA, tokens: [], error: null }] }) });
+    expect(await screen.findByText(/You have no user tokens yet\.\s+Choose “Create token” to make one\./)).toBeInTheDocument();
+    expect(screen.getByText(/This organization has no API tokens yet\. Choose “Create token”/)).toBeInTheDocument();
+    expect(screen.getByText(/Only its Super Users can create them/)).toBeInTheDocument();
+  });
+
+  it('filters by name and says when nothing matches', async () => {
+    const { user } = setup({
+      inventory: inventoryOf({ user_tokens: [token({ id: 'a', name: 'Alpha' }), token({ id: 'b', name: 'Beta report' })] }),
+    });
+    await screen.findByRole('heading', { name: 'My tokens' });
+    const filter = screen.getByRole('searchbox', { name: 'Filter tokens' });
+    await user.type(filter, 'BETA');
+    expect(names()).toEqual(['Beta report']);
+    expect(screen.getByText('1 of 2 tokens')).toBeInTheDocument();
+    await user.clear(filter);
+    await user.type(filter, 'zzz');
+    expect(names()).toEqual([]);
+    expect(screen.getByText(/No tokens match “zzz”/)).toBeInTheDocument();
+    await user.click(screen.getByRole('button', { name: 'Clear the filter' }));
+    expect(names()).toHaveLength(3);
+  });
+
+  it('sorts by last used', async () => {
+    const { user } = setup({
+      inventory: inventoryOf({
+        user_tokens: [
+          token({ id: 'a', name: 'A week', last_used: NOW - 7 * DAY }),
+          token({ id: 'b', name: 'B never', last_used: null }),
+          token({ id: 'c', name: 'C today', last_used: NOW - 60 }),
+        ],
+        orgs: [],
+      }),
+    });
+    await screen.findByRole('heading', { name: 'My tokens' });
+    expect(names()).toEqual(['A week', 'B never', 'C today']);
+    await user.selectOptions(screen.getByLabelText('Sort by'), 'last_used_desc');
+    expect(names()).toEqual(['C today', 'A week', 'B never']);
+    await user.selectOptions(screen.getByLabelText('Sort by'), 'last_used_asc');
+    expect(names()).toEqual(['B never', 'A week', 'C today']);
+  });
+
+  it('shows a section error plainly and retries', async () => {
+    let n = 0;
+    const { calls, user } = setup({
+      inventory: () =>
+        ++n === 1
+          ? inventoryOf({
+              orgs: [{ org: BETA, tokens: null, error: { kind: 'forbidden', message: 'Your role in Beta Labs (read only) cannot see its API tokens.' } }],
+            })
+          : inventoryOf({ orgs: [{ org: BETA, tokens: [orgToken({ id: 'bt', org_id: BETA.id, name: 'Beta token' })], error: null }] }),
+    });
+    const alert = await screen.findByRole('alert');
+    expect(alert).toHaveTextContent('Your role in Beta Labs (read only) cannot see its API tokens.');
+    expect(row('tok-1')).toBeInTheDocument();
+    await user.click(within(alert).getByRole('button', { name: 'Retry' }));
+    await waitFor(() => expect(row('bt')).toBeInTheDocument());
+    expect(cmds(calls).filter((c) => c === 'inventory')).toHaveLength(2);
+  });
+
+  it('shows a whole-list error with a retry', async () => {
+    setup({ inventory: () => fail({ kind: 'network', message: 'The cloud did not answer.' }) });
+    expect(await screen.findByRole('alert')).toHaveTextContent('The cloud did not answer.');
+    expect(screen.getByRole('button', { name: 'Retry' })).toBeInTheDocument();
+  });
+
+  it('explains the missing user tokens of an org-token session', async () => {
+    setup({ inventory: inventoryOf({ user_tokens: null }) }, session({ can_create_user_tokens: false }));
+    await screen.findByRole('heading', { name: 'Acme Retail' });
+    expect(screen.queryByRole('heading', { name: 'My tokens' })).not.toBeInTheDocument();
+  });
+});
+
+describe('Rename and delete', () => {
+  it('renames with a dialog naming the token', async () => {
+    const { calls, user } = setup({
+      inventory: inventoryOf(),
+      rename_token: (a: Record<string, unknown>) => orgToken({ name: a.name as string }),
+    });
+    await screen.findByRole('heading', { name: 'Acme Retail' });
+    await user.click(within(row('otok-1')).getByRole('button', { name: 'Rename' }));
+    const dialog = screen.getByRole('dialog', { name: 'Rename “CI pipeline”' });
+    const field = within(dialog).getByLabelText('Token name');
+    expect(field).toHaveValue('CI pipeline');
+    expect(field).toHaveFocus();
+    await user.clear(field);
+    await user.type(field, 'CI deploy');
+    await user.click(within(dialog).getByRole('button', { name: 'Rename' }));
+    await waitFor(() => expect(screen.queryByRole('dialog')).not.toBeInTheDocument());
+    expect(argsOf(calls, 'rename_token')).toEqual([{ kind: 'org', orgId: ACME.id, tokenId: 'otok-1', name: 'CI deploy' }]);
+    expect(within(row('otok-1')).getByText('CI deploy')).toBeInTheDocument();
+  });
+
+  it('shows a rename error beside the field and keeps the text', async () => {
+    const { user } = setup({
+      inventory: inventoryOf(),
+      rename_token: () => fail({ kind: 'invalid_input', message: 'A token with this name already exists.', field: 'name' }),
+    });
+    await screen.findByRole('heading', { name: 'My tokens' });
+    await user.click(within(row('tok-1')).getByRole('button', { name: 'Rename' }));
+    const field = screen.getByLabelText('Token name');
+    await user.type(field, ' 2');
+    await user.click(within(screen.getByRole('dialog')).getByRole('button', { name: 'Rename' }));
+    await waitFor(() => expect(field).toHaveAccessibleDescription('A token with this name already exists.'));
+    expect(field).toHaveValue('Monitoring script 2');
+  });
+
+  it('deletes after a confirmation naming the token; Cancel does nothing; Escape closes', async () => {
+    const { calls, user } = setup({ inventory: inventoryOf(), delete_token: null });
+    await screen.findByRole('heading', { name: 'My tokens' });
+    await user.click(within(row('tok-1')).getByRole('button', { name: 'Delete' }));
+    let dialog = screen.getByRole('alertdialog', { name: 'Delete “Monitoring script”?' });
+    expect(within(dialog).queryByText(/you will be signed out/)).not.toBeInTheDocument();
+    await user.click(within(dialog).getByRole('button', { name: 'Cancel' }));
+    expect(screen.queryByRole('alertdialog')).not.toBeInTheDocument();
+    await user.click(within(row('tok-1')).getByRole('button', { name: 'Delete' }));
+    await user.keyboard('{Escape}');
+    expect(screen.queryByRole('alertdialog')).not.toBeInTheDocument();
+    expect(argsOf(calls, 'delete_token')).toHaveLength(0);
+    await user.click(within(row('tok-1')).getByRole('button', { name: 'Delete' }));
+    dialog = screen.getByRole('alertdialog');
+    await user.click(within(dialog).getByRole('button', { name: 'Delete' }));
+    await waitFor(() => expect(row('tok-1')).toBeNull());
+    expect(argsOf(calls, 'delete_token')).toEqual([{ kind: 'user', orgId: null, tokenId: 'tok-1' }]);
+  });
+
+  it('warns before deleting the session token and signs out after', async () => {
+    const { calls, onsessionlost, user } = setup(
+      { inventory: inventoryOf({ user_tokens: [token({ is_session_token: true })] }), delete_token: null, sign_out: null },
+      session({ method: 'token', remembered: true }),
+    );
+    await screen.findByRole('heading', { name: 'My tokens' });
+    expect(within(row('tok-1')).getByText('This app is signed in with it')).toBeInTheDocument();
+    await user.click(within(row('tok-1')).getByRole('button', { name: 'Delete' }));
+    const dialog = screen.getByRole('alertdialog');
+    expect(dialog).toHaveTextContent('This is the token this app is signed in with; you will be signed out');
+    await user.click(within(dialog).getByRole('button', { name: 'Delete' }));
+    await waitFor(() => expect(onsessionlost).toHaveBeenCalled());
+    expect(argsOf(calls, 'sign_out')).toEqual([{ forgetRemembered: true }]);
+  });
+
+  it('keeps the dialog open with the error when delete fails', async () => {
+    const { user } = setup({ inventory: inventoryOf(), delete_token: () => fail({ kind: 'forbidden', message: 'You cannot delete this token.' }) });
+    await screen.findByRole('heading', { name: 'My tokens' });
+    await user.click(within(row('tok-1')).getByRole('button', { name: 'Delete' }));
+    await user.click(within(screen.getByRole('alertdialog')).getByRole('button', { name: 'Delete' }));
+    expect(await within(screen.getByRole('alertdialog')).findByRole('alert')).toHaveTextContent('You cannot delete this token.');
+    expect(row('tok-1')).toBeInTheDocument();
+  });
+});
+
+describe('Change access', () => {
+  it('prefills the current access, says source IPs cannot change, and saves', async () => {
+    const t = orgToken({
+      src_ips: ['10.1.0.0/16'],
+      privileges: [{ scope: 'site', role: 'write', site_id: 's2', summary: 'Write on Store 2' }],
+    });
+    const { calls, user } = setup({
+      inventory: inventoryOf({ orgs: [{ org: ACME, tokens: [t], error: null }] }),
+      org_details: { org: ACME, sites: [{ id: 's1', name: 'Store 1' }, { id: 's2', name: 'Store 2' }], sitegroups: [] },
+      update_org_token_access: { ...t, access_summary: 'Read only · 2 sites' },
+    });
+    await screen.findByRole('heading', { name: 'Acme Retail' });
+    await user.click(within(row('otok-1')).getByRole('button', { name: 'Change access' }));
+    const dialog = screen.getByRole('dialog', { name: 'Change access of “CI pipeline”' });
+    expect(dialog).toHaveTextContent(/Source IPs cannot be changed here/);
+    expect(dialog).toHaveTextContent(/10\.1\.0\.0\/16/);
+    expect(within(dialog).getByLabelText('Access level')).toHaveValue('write');
+    expect(await within(dialog).findByLabelText('Store 2')).toBeChecked();
+    await user.click(within(dialog).getByLabelText('Store 1'));
+    await user.selectOptions(within(dialog).getByLabelText('Access level'), 'read');
+    await user.click(within(dialog).getByRole('button', { name: 'Save access' }));
+    await waitFor(() => expect(screen.queryByRole('dialog')).not.toBeInTheDocument());
+    expect(argsOf(calls, 'update_org_token_access')).toEqual([
+      {
+        orgId: ACME.id,
+        tokenId: 'otok-1',
+        privileges: [
+          { scope: 'site', role: 'read', site_id: 's2' },
+          { scope: 'site', role: 'read', site_id: 's1' },
+        ],
+      },
+    ]);
+    expect(within(row('otok-1')).getByText('Read only · 2 sites')).toBeInTheDocument();
+  });
+});
+
+describe('Performance with 2,000 tokens', () => {
+  it('filters and sorts the rows quickly', () => {
+    const rows = Array.from({ length: 2000 }, (_, i) =>
+      toRow(token({ id: `t${i}`, name: `Token ${i} ${i % 7 === 0 ? 'backup' : 'ops'}`, last_used: i % 5 ? NOW - i * 60 : null }), NOW),
+    );
+    const sorted = sortRows(rows, 'last_used_desc');
+    const t0 = performance.now();
+    for (const q of ['b', 'ba', 'bac', 'back', 'backu', 'backup', 'token 1']) filterRows(sorted, q);
+    const per = (performance.now() - t0) / 7;
+    expect(filterRows(sorted, 'backup')).toHaveLength(286);
+    expect(per).toBeLessThan(16);
+  });
+
+  it('renders 2,000 tokens and filters them', async () => {
+    const many = Array.from({ length: 2000 }, (_, i) => token({ id: `t${i}`, name: `Token ${i}` }));
+    let t0 = performance.now();
+    setup({ inventory: inventoryOf({ user_tokens: many, orgs: [] }) });
+    await screen.findByRole('heading', { name: 'My tokens' });
+    const tRender = performance.now() - t0;
+    expect(document.querySelectorAll('[data-token-id]')).toHaveLength(250);
+    expect(screen.getByText(/Showing the first 250 of 2000/)).toBeInTheDocument();
+    const filter = screen.getByRole('searchbox', { name: 'Filter tokens' }) as HTMLInputElement;
+    t0 = performance.now();
+    await fireEvent.input(filter, { target: { value: '1999' } });
+    const tFilter = performance.now() - t0;
+    expect(names()).toEqual(['Token 1999']);
+    t0 = performance.now();
+    await fireEvent.input(filter, { target: { value: '' } });
+    const tUnfilter = performance.now() - t0;
+    expect(document.querySelectorAll('[data-token-id]')).toHaveLength(250);
+    await fireEvent.click(screen.getByRole('button', { name: 'Show all 2000 tokens' }));
+    expect(document.querySelectorAll('[data-token-id]')).toHaveLength(2000);
+    console.info(`jsdom: render ${tRender.toFixed(0)} ms, filter ${tFilter.toFixed(0)} ms, unfilter ${tUnfilter.toFixed(0)} ms`);
+  }, 30000);
+});
+
+describe('Create from the list', () => {
+  it('opens the dialog, creates, shows the reveal dialog, and lists the new token', async () => {
+    const newTok = token({ id: 'new-1', name: 'Fresh' });
+    const { calls, user } = setup({
+      inventory: inventoryOf(),
+      create_user_token: { token: newTok, slot: { slot_id: 's-new', expires_in_s: 600 } },
+      copy_key: { clears_in_s: 30 },
+      dismiss_key: null,
+    });
+    await screen.findByRole('heading', { name: 'My tokens' });
+    await user.click(screen.getByRole('button', { name: 'Create token' }));
+    const dialog = screen.getByRole('dialog', { name: 'Create token' });
+    await user.type(within(dialog).getByLabelText('Token name'), 'Fresh');
+    // The dialog's own button comes first in the document while it is open.
+    expect(screen.getAllByRole('button', { name: 'Create token' })[0]).toBe(within(dialog).getByRole('button', { name: 'Create token' }));
+    await user.click(within(dialog).getByRole('button', { name: 'Create token' }));
+    const reveal = await screen.findByRole('dialog', { name: 'Your new key for “Fresh”' });
+    expect(row('new-1')).toBeInTheDocument();
+    await user.click(within(reveal).getByRole('button', { name: 'Copy key' }));
+    await within(reveal).findByText('Copied. The clipboard clears in 30 s');
+    await user.click(within(reveal).getByRole('button', { name: 'Done' }));
+    await waitFor(() => expect(screen.queryByRole('dialog')).not.toBeInTheDocument());
+    expect(cmds(calls)).toEqual(['inventory', 'create_user_token', 'copy_key', 'dismiss_key']);
+    expect(screen.getByRole('button', { name: 'Create token' })).toHaveFocus();
+  });
+
+  it('removes the new token from the list when deleted instead of kept', async () => {
+    const newTok = token({ id: 'new-2', name: 'Oops' });
+    const { user } = setup({
+      inventory: inventoryOf(),
+      create_user_token: { token: newTok, slot: { slot_id: 's-2', expires_in_s: 600 } },
+      delete_token: null,
+      dismiss_key: null,
+    });
+    await screen.findByRole('heading', { name: 'My tokens' });
+    await user.click(screen.getByRole('button', { name: 'Create token' }));
+    await user.type(screen.getByLabelText('Token name'), 'Oops');
+    await user.click(within(screen.getByRole('dialog')).getByRole('button', { name: 'Create token' }));
+    const reveal = await screen.findByRole('dialog', { name: 'Your new key for “Oops”' });
+    await user.click(within(reveal).getByRole('button', { name: 'Done' }));
+    await user.click(within(reveal).getByRole('button', { name: 'Delete token' }));
+    await waitFor(() => expect(row('new-2')).toBeNull());
+  });
+});
