@@ -40,6 +40,7 @@ macro_rules! app_commands {
             $crate::commands::keys::dismiss_key,
             $crate::commands::vault::list_saved_keys,
             $crate::commands::vault::copy_saved_key,
+            $crate::commands::vault::test_saved_key,
             $crate::commands::vault::rename_saved_key,
             $crate::commands::vault::forget_saved_key,
             $crate::commands::vault::repair_saved_keys,

@@ -22,7 +22,11 @@ pub async fn copy_key(state: State<'_, AppState>, slot_id: String) -> Result<Cop
 
 /// `save_key`: keeps the slot's key in the OS keychain under `label`.
 #[tauri::command]
-pub async fn save_key(state: State<'_, AppState>, slot_id: String, label: String) -> Result<SavedKey> {
+pub async fn save_key(
+    state: State<'_, AppState>,
+    slot_id: String,
+    label: String,
+) -> Result<SavedKey> {
     state.secrets.save_slot(&slot_id, &label).await
 }
 

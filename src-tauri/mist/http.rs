@@ -122,7 +122,8 @@ pub struct Call<'a> {
     pub query: Vec<(&'static str, String)>,
     pub body: Option<Vec<u8>>,
     pub auth: Auth<'a>,
-    pub timeout: Duration,
+    /// `None`: the client's request timeout.
+    pub timeout: Option<Duration>,
     pub retries: usize,
     /// What we were doing, for a 403 message: "see this organization's tokens".
     pub action: &'a str,
@@ -138,7 +139,7 @@ impl<'a> Call<'a> {
             query: Vec::new(),
             body: None,
             auth,
-            timeout: REQUEST_TIMEOUT,
+            timeout: None,
             retries: if idempotent { RETRY_DELAYS.len() } else { 0 },
             action: "do this",
         }
@@ -155,7 +156,7 @@ impl<'a> Call<'a> {
         self
     }
     pub fn timeout(mut self, t: Duration) -> Self {
-        self.timeout = t;
+        self.timeout = Some(t);
         self
     }
     pub fn no_retry(mut self) -> Self {
@@ -358,20 +359,28 @@ fn transport_error(e: &reqwest::Error, host: &str) -> Failure {
 #[derive(Clone, Debug)]
 pub struct Http {
     client: reqwest::Client,
+    request_timeout: Duration,
 }
 
 impl Http {
     /// rustls with the OS trust store; proxy variables honoured (reqwest's default); no redirects
     /// (an auth header must never follow one to another host).
     pub fn new() -> Result<Self> {
+        Self::with_timeout(REQUEST_TIMEOUT)
+    }
+
+    /// A client whose whole-request timeout is `request_timeout` (tests use a short one).
+    pub fn with_timeout(request_timeout: Duration) -> Result<Self> {
         let client = reqwest::Client::builder()
             .connect_timeout(CONNECT_TIMEOUT)
-            .timeout(REQUEST_TIMEOUT)
             .redirect(reqwest::redirect::Policy::none())
             .user_agent(concat!("mist-token-manager/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(|e| Error::Internal(format!("Cannot set up the network client ({e}).")))?;
-        Ok(Self { client })
+        Ok(Self {
+            client,
+            request_timeout,
+        })
     }
 
     async fn attempt(&self, call: &Call<'_>) -> std::result::Result<Response, Failure> {
@@ -380,7 +389,7 @@ impl Http {
         let mut req = self
             .client
             .request(call.method.clone(), &url)
-            .timeout(call.timeout)
+            .timeout(call.timeout.unwrap_or(self.request_timeout))
             .header(reqwest::header::ACCEPT, "application/json");
         if !call.query.is_empty() {
             req = req.query(&call.query);

@@ -70,6 +70,7 @@ pub struct SessionInfo {
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(tag = "status", rename_all = "snake_case")]
+#[allow(clippy::large_enum_variant)] // built once per sign-in
 pub enum SignInResult {
     SignedIn { session: SessionInfo },
     TwoFactorRequired,

@@ -183,7 +183,7 @@ pub(crate) async fn reachable_orgs(
             }
         })
         .collect();
-    orgs.sort_by(|a, b| a.name.to_lowercase().cmp(&b.name.to_lowercase()));
+    orgs.sort_by_key(|o| o.name.to_lowercase());
     Ok(orgs)
 }
 
@@ -227,7 +227,7 @@ fn sites(v: Vec<RawNamed>) -> Vec<Site> {
             id: s.id,
         })
         .collect();
-    s.sort_by(|a, b| a.name.to_lowercase().cmp(&b.name.to_lowercase()));
+    s.sort_by_key(|s| s.name.to_lowercase());
     s
 }
 

@@ -78,6 +78,12 @@ impl MistState {
         }
     }
 
+    /// Replaces the whole-request timeout (default 30 s); for tests and slow links.
+    pub fn with_request_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.http = Http::with_timeout(timeout).expect("the HTTP client can be built");
+        self
+    }
+
     pub fn clouds(&self) -> &[Cloud] {
         &self.clouds
     }

@@ -60,6 +60,14 @@ impl MemoryClipboard {
     pub fn new() -> Self {
         Self::default()
     }
+    /// The text as a plain `String` (tests only compare it).
+    pub fn read_text_for_test(&self) -> Option<String> {
+        self.text
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .as_ref()
+            .map(|t| t.to_string())
+    }
     /// How many times something was written (including clears).
     pub fn writes(&self) -> u64 {
         self.writes.load(Ordering::SeqCst)

@@ -70,7 +70,10 @@ fn reveal_once_then_already_revealed() {
     assert_eq!(h.expires_in_s, 600);
     let revealed = f.state.reveal(&h.slot_id).unwrap();
     assert_eq!(revealed.key.expose_secret(), KEY);
-    assert_eq!(f.state.reveal(&h.slot_id).unwrap_err(), Error::AlreadyRevealed);
+    assert_eq!(
+        f.state.reveal(&h.slot_id).unwrap_err(),
+        Error::AlreadyRevealed
+    );
     let st = f.state.slots.status(&h.slot_id).unwrap();
     assert!(st.revealed && !st.copied && !st.saved);
 }
@@ -86,7 +89,11 @@ fn dismiss_closes_and_drops_the_key() {
     for e in [
         f.state.reveal(&h.slot_id).map(|_| ()).unwrap_err(),
         f.state.slots.status(&h.slot_id).map(|_| ()).unwrap_err(),
-        f.state.slots.key_for_backend(&h.slot_id).map(|_| ()).unwrap_err(),
+        f.state
+            .slots
+            .key_for_backend(&h.slot_id)
+            .map(|_| ())
+            .unwrap_err(),
         f.state.slots.dismiss(&h.slot_id).unwrap_err(),
     ] {
         assert_eq!(e, Error::SlotExpired);
@@ -120,7 +127,10 @@ fn shutdown_closes_everything() {
     let a = f.state.slots.open(key(), meta());
     let _b = f.state.slots.open(key(), meta());
     assert_eq!(f.state.shutdown(), 2);
-    assert_eq!(f.state.slots.status(&a.slot_id).unwrap_err(), Error::SlotExpired);
+    assert_eq!(
+        f.state.slots.status(&a.slot_id).unwrap_err(),
+        Error::SlotExpired
+    );
 }
 
 #[test]
@@ -196,13 +206,21 @@ async fn save_list_copy_rename_forget_with_the_mock_store() {
 
     let renamed = f.state.vault.rename(&saved.row.id, "Deploy").await.unwrap();
     assert_eq!(renamed.row.label, "Deploy");
-    let e = f.state.vault.rename(&saved.row.id, "   ").await.unwrap_err();
+    let e = f
+        .state
+        .vault
+        .rename(&saved.row.id, "   ")
+        .await
+        .unwrap_err();
     assert_eq!(e.kind(), "invalid_input");
 
     f.state.vault.forget(&saved.row.id).await.unwrap();
     assert!(f.state.vault.list().await.unwrap().keys.is_empty());
     let entry = f.store.build(DEV_SERVICE, &saved.row.id, None).unwrap();
-    assert!(matches!(entry.get_password(), Err(keyring_core::Error::NoEntry)));
+    assert!(matches!(
+        entry.get_password(),
+        Err(keyring_core::Error::NoEntry)
+    ));
     let e = f.state.vault.forget(&saved.row.id).await.unwrap_err();
     assert_eq!(e.kind(), "not_found");
     std::fs::remove_dir_all(&f.dir).unwrap();
@@ -234,14 +252,23 @@ async fn disagreement_is_listed_and_repaired() {
     assert_eq!(repaired.orphans, 0);
     assert_eq!(repaired.keys.len(), 1);
     assert_eq!(repaired.keys[0].row.id, b.row.id);
-    assert!(repaired.keys[0].row.label.starts_with(vault::RECOVERED_LABEL));
+    assert!(repaired.keys[0]
+        .row
+        .label
+        .starts_with(vault::RECOVERED_LABEL));
     std::fs::remove_dir_all(&f.dir).unwrap();
 }
 
 #[tokio::test]
 async fn sign_in_token_remember_recall_forget() {
     let f = fixture();
-    assert!(f.state.vault.recall_sign_in_token().await.unwrap().is_none());
+    assert!(f
+        .state
+        .vault
+        .recall_sign_in_token()
+        .await
+        .unwrap()
+        .is_none());
     let token = SecretString::from("signin-token-xyz".to_string());
     f.state
         .vault
@@ -255,7 +282,13 @@ async fn sign_in_token_remember_recall_forget() {
     assert_eq!(f.state.vault.list().await.unwrap().orphans, 0);
     f.state.vault.forget_sign_in_token().await.unwrap();
     f.state.vault.forget_sign_in_token().await.unwrap();
-    assert!(f.state.vault.recall_sign_in_token().await.unwrap().is_none());
+    assert!(f
+        .state
+        .vault
+        .recall_sign_in_token()
+        .await
+        .unwrap()
+        .is_none());
 }
 
 #[tokio::test]

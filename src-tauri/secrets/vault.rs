@@ -184,7 +184,11 @@ impl Vault {
 
     /// Sets where the index lives (the app does this in its setup from `app_data_dir()`).
     pub fn set_data_dir(&self, dir: PathBuf) {
-        *self.inner.data_dir.write().unwrap_or_else(|e| e.into_inner()) = Some(dir);
+        *self
+            .inner
+            .data_dir
+            .write()
+            .unwrap_or_else(|e| e.into_inner()) = Some(dir);
     }
 
     pub fn data_dir(&self) -> Option<PathBuf> {
@@ -295,9 +299,9 @@ impl Vault {
         self.blocking(move |inner| {
             let (mut rows, i) = inner.find(&id)?;
             inner.keychain.delete(&id).map_err(|e| match e {
-                Error::KeychainUnavailable(m) => Error::KeychainUnavailable(format!(
-                    "Nothing was removed. {m}"
-                )),
+                Error::KeychainUnavailable(m) => {
+                    Error::KeychainUnavailable(format!("Nothing was removed. {m}"))
+                }
                 other => other,
             })?;
             rows.remove(i);
@@ -348,7 +352,11 @@ impl Vault {
     }
 
     /// Remembers the token the admin signed in with (replacing any earlier one).
-    pub async fn remember_sign_in_token(&self, cloud_api: &str, token: &SecretString) -> Result<()> {
+    pub async fn remember_sign_in_token(
+        &self,
+        cloud_api: &str,
+        token: &SecretString,
+    ) -> Result<()> {
         if cloud_api.contains('\n') {
             return Err(Error::invalid("cloud", "That cloud address is not valid."));
         }
@@ -365,9 +373,10 @@ impl Vault {
             };
             let packed = Zeroizing::new(packed.expose_secret().to_string());
             match packed.split_once('\n') {
-                Some((api, token)) if !api.is_empty() && !token.is_empty() => {
-                    Ok(Some((api.to_string(), SecretString::from(token.to_string()))))
-                }
+                Some((api, token)) if !api.is_empty() && !token.is_empty() => Ok(Some((
+                    api.to_string(),
+                    SecretString::from(token.to_string()),
+                ))),
                 _ => Ok(None),
             }
         })

@@ -198,7 +198,11 @@ impl WebDriver {
                 Some(json!({ "using": "css selector", "value": selector })),
             )
             .await;
-        v.get(ELEMENT_KEY).map(|_| Element(v))
+        if v.get(ELEMENT_KEY).is_some() {
+            Some(Element(v))
+        } else {
+            None
+        }
     }
 
     pub async fn click(&self, el: &Element) {

@@ -134,4 +134,14 @@ describe('Reveal dialog', () => {
     expect(JSON.stringify({ ...sessionStorage })).not.toContain(KEY);
     expect(log.mock.calls.flat().join(' ')).not.toContain(KEY);
   });
+
+  it('says when the time to keep the key is over and disables the actions', async () => {
+    mockCommands({ dismiss_key: null });
+    render(RevealDialog, { created: { ...created, slot: { slot_id: 'slot-x', expires_in_s: 0 } }, onclose: vi.fn() });
+    const dialog = screen.getByRole('dialog');
+    expect(await within(dialog).findByText(/The time to keep this key is over/)).toBeInTheDocument();
+    for (const name of ['Reveal key', 'Copy key', 'Save to keychain']) {
+      expect(within(dialog).getByRole('button', { name })).toBeDisabled();
+    }
+  });
 });

@@ -146,6 +146,17 @@ describe('SignIn: password', () => {
   });
 });
 
+describe('SignIn: several clouds', () => {
+  it('lists the clouds that know the email and preselects the first', async () => {
+    const { user } = setup({
+      find_cloud_by_email: { matches: [{ cloud: GLOBAL01, sso: false }, { cloud: EMEA01, sso: false }], unreachable: [] },
+    });
+    await enterEmail(user);
+    expect(await screen.findByText(/Your email is known on several clouds: Global 01, EMEA 01\./)).toBeInTheDocument();
+    expect(screen.getByLabelText('Cloud')).toHaveValue('global01');
+  });
+});
+
 describe('SignIn: two-factor', () => {
   it('asks for the code and verifies it', async () => {
     const s = session();
@@ -206,7 +217,7 @@ describe('SignIn: API token', () => {
     await user.type(screen.getByLabelText('API token'), '  tok_secret  ');
     await user.click(screen.getByLabelText('Remember this token in the system keychain'));
     await user.click(screen.getByRole('button', { name: 'Sign in' }));
-    await waitFor(() => expect(onsignedin).toHaveBeenCalledWith(s));
+    await waitFor(() => expect(onsignedin).toHaveBeenCalledWith(s, null));
     expect(argsOf(calls, 'sign_in_token')).toEqual([{ token: 'tok_secret', cloudId: null, remember: true }]);
     expect(screen.getByLabelText('API token')).toHaveValue('');
   });
@@ -223,5 +234,15 @@ describe('SignIn: API token', () => {
     await waitFor(() => expect(field).toHaveAccessibleDescription('No Mist cloud accepted this token.'));
     expect(field).toHaveValue('bad');
     expect(argsOf(calls, 'sign_in_token')[0]).toEqual({ token: 'bad', cloudId: 'global01', remember: false });
+  });
+
+  it('says so when the keychain could not keep the token', async () => {
+    const s = session({ method: 'token', remembered: false });
+    const { onsignedin, user } = setup({ sign_in_token: s });
+    await user.click(screen.getByRole('button', { name: 'Sign in with an API token' }));
+    await user.type(screen.getByLabelText('API token'), 'tok');
+    await user.click(screen.getByLabelText('Remember this token in the system keychain'));
+    await user.click(screen.getByRole('button', { name: 'Sign in' }));
+    await waitFor(() => expect(onsignedin).toHaveBeenCalledWith(s, expect.stringMatching(/could not be kept in the system keychain/)));
   });
 });

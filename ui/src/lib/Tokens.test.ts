@@ -266,9 +266,16 @@ describe('Performance with 2,000 tokens', () => {
     await fireEvent.input(filter, { target: { value: '' } });
     const tUnfilter = performance.now() - t0;
     expect(document.querySelectorAll('[data-token-id]')).toHaveLength(250);
-    await fireEvent.click(screen.getByRole('button', { name: 'Show all 2000 tokens' }));
-    expect(document.querySelectorAll('[data-token-id]')).toHaveLength(2000);
     console.info(`jsdom: render ${tRender.toFixed(0)} ms, filter ${tFilter.toFixed(0)} ms, unfilter ${tUnfilter.toFixed(0)} ms`);
+  }, 30000);
+
+  it('renders the rest of a long section on request', async () => {
+    const many = Array.from({ length: 260 }, (_, i) => token({ id: `t${i}`, name: `Token ${i}` }));
+    setup({ inventory: inventoryOf({ user_tokens: many, orgs: [] }) });
+    await screen.findByRole('heading', { name: 'My tokens' });
+    expect(document.querySelectorAll('[data-token-id]')).toHaveLength(250);
+    await fireEvent.click(screen.getByText('Show all 260 tokens'));
+    expect(document.querySelectorAll('[data-token-id]')).toHaveLength(260);
   }, 30000);
 });
 

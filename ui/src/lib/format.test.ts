@@ -31,6 +31,9 @@ describe('errorText', () => {
       'Mist is busy. Please wait 2 minutes before trying again.',
     );
     expect(errorText({ kind: 'network', message: 'No network.' })).toBe('No network.');
+    // Not twice when the backend already says it.
+    const m = 'Mist asks this app to slow down: too many requests were made. Try again in 45 seconds.';
+    expect(errorText({ kind: 'rate_limited', message: m, retry_after_s: 45 })).toBe(m);
   });
 });
 

@@ -52,7 +52,9 @@ export function duration(seconds: number): string {
 /** The message to show for an error; for rate limits it always says how long to wait. */
 export function errorText(err: AppError): string {
   let text = err.message || 'Something went wrong. Please try again.';
-  if (err.kind === 'rate_limited' && typeof err.retry_after_s === 'number') {
+  // The backend's message usually says how long already ("Try again in 45 seconds."); add it only if not.
+  const saysWait = /\d/.test(text) && /(try again|wait)/i.test(text);
+  if (err.kind === 'rate_limited' && typeof err.retry_after_s === 'number' && !saysWait) {
     text += ` Please wait ${duration(err.retry_after_s)} before trying again.`;
   }
   return text;

@@ -1,0 +1,280 @@
+//! The one table: metric | app | baseline | ratio/delta | target | met?
+
+use std::collections::BTreeMap;
+
+const MIB: f64 = 1024.0 * 1024.0;
+
+struct Table {
+    rows: Vec<[String; 6]>,
+}
+
+impl Table {
+    fn row(&mut self, cells: [&str; 6]) {
+        self.rows.push(cells.map(str::to_string));
+    }
+}
+
+fn yes_no(ok: Option<bool>) -> &'static str {
+    match ok {
+        Some(true) => "yes",
+        Some(false) => "**no**",
+        None => "–",
+    }
+}
+
+pub fn print(files: &[String]) {
+    let mut kv: BTreeMap<String, String> = BTreeMap::new();
+    for f in files {
+        let Ok(s) = std::fs::read_to_string(f) else {
+            continue;
+        };
+        for line in s.lines() {
+            if let Some((k, v)) = line.split_once('=') {
+                if !k.is_empty() && !k.contains(' ') {
+                    kv.insert(k.trim().to_string(), v.trim().to_string());
+                }
+            }
+        }
+    }
+    let num = |k: &str| {
+        kv.get(k)
+            .and_then(|v| v.parse::<f64>().ok())
+            .filter(|v| v.is_finite())
+    };
+    let text = |k: &str| kv.get(k).cloned();
+    let nm = "not measured";
+    let ms = |v: Option<f64>| v.map_or(nm.to_string(), |v| format!("{v:.0} ms"));
+    let mib = |v: Option<f64>| v.map_or(nm.to_string(), |v| format!("{:.1} MiB", v / MIB));
+    let kib_mib = |v: Option<f64>| v.map(|v| v * 1024.0);
+
+    let mut t = Table { rows: Vec::new() };
+    let runs = num("app.runs").map_or(String::new(), |n| format!(", median of {n:.0}"));
+
+    // 2. Cold start.
+    let (a, b) = (num("app.start_ms"), num("baseline.start_ms"));
+    let ratio = a.zip(b).map(|(a, b)| a / b);
+    t.row([
+        &format!("Cold start: spawn → sign-in screen interactive{runs}"),
+        &ms(a),
+        &ms(b),
+        &ratio.map_or("–".into(), |r| format!("{r:.2}×")),
+        "≤ 1.10×",
+        yes_no(ratio.map(|r| r <= 1.10)),
+    ]);
+    // 3. Memory.
+    let (a, b) = (
+        kib_mib(num("app.idle_pss_kib")),
+        kib_mib(num("baseline.idle_pss_kib")),
+    );
+    let delta = a.zip(b).map(|(a, b)| a - b);
+    t.row([
+        "Memory idle on the sign-in screen, PSS (app + WebKit processes)",
+        &mib(a),
+        &mib(b),
+        &delta.map_or("–".into(), |d| format!("{:+.1} MiB", d / MIB)),
+        "≤ baseline + 20 MiB",
+        yes_no(delta.map(|d| d <= 20.0 * MIB)),
+    ]);
+    let (a, b) = (
+        kib_mib(num("app.idle_rss_kib")),
+        kib_mib(num("baseline.idle_rss_kib")),
+    );
+    t.row([
+        "Memory idle, RSS (counts shared libraries once per process)",
+        &mib(a),
+        &mib(b),
+        &a.zip(b)
+            .map_or("–".into(), |(a, b)| format!("{:+.1} MiB", (a - b) / MIB)),
+        "(judged by PSS)",
+        "–",
+    ]);
+    let rows = num("window.rows").map_or("2,000".into(), |r| format!("{r:.0}"));
+    let (l, wi) = (
+        kib_mib(num("window.loaded_pss_kib")),
+        kib_mib(num("window.idle_pss_kib")),
+    );
+    t.row([
+        &format!("Memory with {rows} token rows loaded, PSS (under WebDriver)"),
+        &mib(l),
+        &mib(kib_mib(num("baseline.idle_pss_kib"))),
+        &l.zip(kib_mib(num("baseline.idle_pss_kib")))
+            .map_or("–".into(), |(l, b)| {
+                let vs_idle = wi.map_or(String::new(), |wi| {
+                    format!(
+                        " ({:+.1} MiB vs the app idle under WebDriver, {:.1} MiB)",
+                        (l - wi) / MIB,
+                        wi / MIB
+                    )
+                });
+                format!("{:+.1} MiB vs baseline idle{vs_idle}", (l - b) / MIB)
+            }),
+        "–",
+        "–",
+    ]);
+    let lr = kib_mib(num("window.loaded_rss_kib"));
+    t.row([
+        &format!("Memory with {rows} token rows loaded, RSS"),
+        &mib(lr),
+        &mib(kib_mib(num("baseline.idle_rss_kib"))),
+        &lr.zip(kib_mib(num("baseline.idle_rss_kib")))
+            .map_or("–".into(), |(l, b)| {
+                format!("{:+.1} MiB vs baseline idle", (l - b) / MIB)
+            }),
+        "–",
+        "–",
+    ]);
+    // 4. Size.
+    let (a, b) = (num("app.binary_bytes"), num("baseline.binary_bytes"));
+    let delta = a.zip(b).map(|(a, b)| a - b);
+    t.row([
+        "Release binary, stripped",
+        &mib(a),
+        &mib(b),
+        &delta.map_or("–".into(), |d| format!("{:+.1} MiB", d / MIB)),
+        "≤ baseline + 6 MiB",
+        yes_no(delta.map(|d| d <= 6.0 * MIB)),
+    ]);
+    let (a, b) = (num("app.deb_bytes"), num("baseline.deb_bytes"));
+    t.row([
+        ".deb package",
+        &mib(a),
+        &b.map_or(text("baseline.deb_note").unwrap_or(nm.into()), |b| {
+            mib(Some(b))
+        }),
+        &a.zip(b)
+            .map_or("–".into(), |(a, b)| format!("{:+.1} MiB", (a - b) / MIB)),
+        "–",
+        "–",
+    ]);
+    // 5. List speed.
+    t.row([
+        &format!(
+            "Token list: click “Sign in” → {rows} rows painted (sign-in + inventory + render)"
+        ),
+        &ms(num("window.signin_to_rows_ms")),
+        "–",
+        "–",
+        "–",
+        "–",
+    ]);
+    let view = num("window.view_ms");
+    let ipc = num("window.inventory_ipc_ms");
+    let render = num("window.render_only_ms");
+    t.row([
+        &format!("Token view: open → {rows} rows painted, incl. the inventory fetch"),
+        &ms(view),
+        "–",
+        "–",
+        "–",
+        "–",
+    ]);
+    t.row([
+        "`inventory` command alone (IPC + 102 requests to the simulator, no latency)",
+        &ms(ipc),
+        "–",
+        "–",
+        "–",
+        "–",
+    ]);
+    t.row([
+        &format!("Token view render of {rows} rows (view − inventory)"),
+        &ms(render),
+        "–",
+        "–",
+        "< 150 ms",
+        yes_no(render.map(|r| r < 150.0)),
+    ]);
+    let (f, fmax) = (
+        num("window.filter_frame_ms"),
+        num("window.filter_frame_ms.max"),
+    );
+    let keys = num("window.filter_keystrokes")
+        .map_or(String::new(), |n| format!(", median of {n:.0} keystrokes"));
+    t.row([
+        &format!("Filter: keystroke → list updated and next frame run{keys}"),
+        &f.map_or(nm.into(), |f| {
+            format!("{f:.1} ms (max {:.1})", fmax.unwrap_or(f64::NAN))
+        }),
+        "–",
+        "–",
+        "< 16 ms",
+        yes_no(f.map(|f| f < 16.0)),
+    ]);
+    let (w, wmax) = (
+        num("window.filter_layout_ms"),
+        num("window.filter_layout_ms.max"),
+    );
+    t.row([
+        "Filter: keystroke → DOM updated and laid out (the work, without waiting for the frame)",
+        &w.map_or(nm.into(), |w| {
+            format!("{w:.1} ms (max {:.1})", wmax.unwrap_or(f64::NAN))
+        }),
+        "–",
+        "–",
+        "–",
+        "–",
+    ]);
+    // 6. Backend benchmarks (examples/bench_inventory.rs).
+    let inv: Vec<(&String, &String)> = kv
+        .iter()
+        .filter(|(k, _)| k.starts_with("inventory."))
+        .collect();
+    if inv.is_empty() {
+        let why = text("inventory_note")
+            .unwrap_or_else(|| "examples/bench_inventory.rs does not exist".into());
+        for m in [
+            "Inventory of 100 orgs × 20 tokens at 100 ms latency (concurrent vs one org after another, requests)",
+            "Cloud auto-detect over 13 clouds at 100 ms latency",
+        ] {
+            t.row([m, &format!("**not measured**: {why}"), "–", "–", "–", "–"]);
+        }
+    } else {
+        for (k, v) in inv {
+            t.row([
+                &format!("Backend: `{}`", &k["inventory.".len()..]),
+                v,
+                "–",
+                "–",
+                "–",
+                "–",
+            ]);
+        }
+    }
+
+    // Print.
+    if let Some(m) = text("machine.summary") {
+        println!("Machine: {m}\n");
+    }
+    println!("| metric | app | baseline | ratio / delta | target | met? |");
+    println!("|---|---|---|---|---|---|");
+    for r in &t.rows {
+        println!("| {} |", r.join(" | "));
+    }
+    let notes: Vec<String> = [
+        "app.idle_processes",
+        "baseline.idle_processes",
+        "window.loaded_processes",
+    ]
+    .iter()
+    .filter_map(|k| text(k).map(|v| format!("- PSS by process (MiB), {k}: {v}")))
+    .collect();
+    if !notes.is_empty() {
+        println!();
+        for n in notes {
+            println!("{n}");
+        }
+    }
+    if let Some(s) = text("window.filter_steps(dom/layout/frame)") {
+        println!("- Filter keystrokes (value: rows / DOM / layout / frame): {s}");
+    }
+    for k in [
+        "app.start_ms.runs",
+        "baseline.start_ms.runs",
+        "window.view_ms.runs",
+        "window.inventory_ipc_ms.runs",
+    ] {
+        if let Some(v) = text(k) {
+            println!("- {k}: {v}");
+        }
+    }
+}

@@ -1,0 +1,251 @@
+//! The token list in the real window, driven over WebDriver with the e2e harness: the release
+//! app against a simulator seeded with `orgs × tokens` org tokens, signed in as
+//! admin@example.com through the UI. Times are taken inside the page with performance.now():
+//!
+//! - sign-in → rows painted: from the click on "Sign in" until the token rows are in the DOM and
+//!   the next frame has run (requestAnimationFrame, then a task after it);
+//! - view render: from the click on the "Tokens" tab (coming from "Saved keys", which unmounts
+//!   the list) until the rows are in the DOM and painted; this includes the `inventory` command
+//!   (every org's tokens from the simulator, no latency), so the same command is also timed on
+//!   its own through `__TAURI_INTERNALS__.invoke` and the difference is the rendering;
+//! - filter: per keystroke in "Filter tokens" (value set, `input` dispatched): until the DOM is
+//!   updated, until style and layout are done (forced), and until the next frame has run.
+//!
+//! Memory (PSS/RSS of the app and its WebKit processes) idle on the sign-in screen and with the
+//! rows loaded. The app runs under WebDriver automation here, so the idle figure is also
+//! measured in this mode, for the difference.
+
+use crate::harness::{AppOptions, CloudEntry, RunningApp};
+use crate::procs;
+use crate::stats::{max, median, Out};
+use crate::webdriver::WebDriver;
+use serde_json::{json, Value};
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+/// Clicks `arguments[0]` and measures until at least `arguments[1]` token rows are in the DOM and a
+/// frame has run. The result lands in `window.__mtmBench`.
+const RENDER_JS: &str = r#"
+const [btn, minRows] = arguments;
+window.__mtmBench = null;
+const count = () => document.querySelectorAll('[data-token-id]').length;
+let done = false;
+let obs = null;
+let t0 = 0;
+const finish = () => {
+  if (done) return;
+  done = true;
+  if (obs) obs.disconnect();
+  const tDom = performance.now();
+  requestAnimationFrame(() => setTimeout(() => {
+    window.__mtmBench = { ms: performance.now() - t0, dom_ms: tDom - t0, rows: count() };
+  }, 0));
+};
+obs = new MutationObserver(() => { if (count() >= minRows) finish(); });
+obs.observe(document.body, { childList: true, subtree: true });
+t0 = performance.now();
+btn.click();
+return true;
+"#;
+
+/// Types `arguments[1]` (successive values) into the field `arguments[0]`, `arguments[2]` ms apart.
+const FILTER_JS: &str = r#"
+const [field, steps, pause] = arguments;
+window.__mtmBench = null;
+const count = () => document.querySelectorAll('[data-token-id]').length;
+const micro = () => new Promise((r) => queueMicrotask(r));
+const frame = () => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+(async () => {
+  const out = [];
+  for (const v of steps) {
+    await sleep(pause);
+    const t0 = performance.now();
+    field.value = v;
+    field.dispatchEvent(new Event('input', { bubbles: true }));
+    await micro(); await micro(); await micro();
+    const t1 = performance.now();
+    void document.body.offsetHeight;
+    const t2 = performance.now();
+    const rowsDom = count();
+    await frame();
+    const t3 = performance.now();
+    out.push({ value: v, rows: rowsDom, rows_after_frame: count(), dom_ms: t1 - t0, layout_ms: t2 - t0, frame_ms: t3 - t0 });
+  }
+  window.__mtmBench = { steps: out };
+})().catch((e) => { window.__mtmBench = { error: String(e) }; });
+return true;
+"#;
+
+/// Times the `inventory` command alone, from the page.
+const INVOKE_JS: &str = r#"
+window.__mtmBench = null;
+const t0 = performance.now();
+window.__TAURI_INTERNALS__.invoke('inventory').then(
+  (inv) => {
+    const n = (inv.user_tokens ? inv.user_tokens.length : 0)
+      + inv.orgs.reduce((a, o) => a + (o.tokens ? o.tokens.length : 0), 0);
+    window.__mtmBench = { ms: performance.now() - t0, tokens: n };
+  },
+  (e) => { window.__mtmBench = { error: JSON.stringify(e) }; });
+return true;
+"#;
+
+async fn result(driver: &WebDriver, timeout: Duration) -> Value {
+    let started = Instant::now();
+    loop {
+        let v = driver.execute("return window.__mtmBench;", vec![]).await;
+        if !v.is_null() {
+            if let Some(e) = v.get("error") {
+                panic!("in-page measurement failed: {e}");
+            }
+            return v;
+        }
+        if started.elapsed() > timeout {
+            panic!(
+                "in-page measurement did not finish in {timeout:?}; the page says: {}",
+                driver.page_text().await
+            );
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+async fn row_count(driver: &WebDriver) -> u64 {
+    driver
+        .execute(
+            "return document.querySelectorAll('[data-token-id]').length;",
+            vec![],
+        )
+        .await
+        .as_u64()
+        .unwrap_or(0)
+}
+
+fn mem_now(app_pid: u32) -> procs::Mem {
+    procs::mem_of(&procs::tree(app_pid))
+}
+
+pub async fn run(orgs: usize, tokens: usize, runs: usize, shots: &Path, out: &mut Out) {
+    let sim = mist_sim::Sim::start(mist_sim::SimConfig::default()).await;
+    sim.seed_bulk("admin@example.com", orgs, tokens);
+    let want = (orgs * tokens) as u64;
+    let app = RunningApp::launch(AppOptions {
+        clouds: vec![CloudEntry {
+            name: "Bench cloud".into(),
+            api: sim.url(),
+        }],
+        home: None,
+    })
+    .await;
+    let exe = Path::new(env!("CARGO_BIN_EXE_mist-token-manager"));
+    let app_pid = procs::find_descendant_by_exe(std::process::id(), exe)
+        .expect("the app process under tauri-driver");
+    let d = &app.driver;
+
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let idle = mem_now(app_pid);
+    out.put("window.idle_pss_kib", idle.pss_kib as f64);
+    out.put("window.idle_rss_kib", idle.rss_kib as f64);
+
+    // Sign in; the token list loads on its own.
+    d.fill("Email", "admin@example.com").await;
+    let b = d.button("Continue").await;
+    d.click(&b).await;
+    d.fill("Password", "demo-password").await;
+    let sign_in = d.button("Sign in").await;
+    d.execute(RENDER_JS, vec![sign_in.0.clone(), json!(want)])
+        .await;
+    let r = result(d, Duration::from_secs(120)).await;
+    out.put(
+        "window.signin_to_rows_ms",
+        r["ms"].as_f64().unwrap_or(f64::NAN),
+    );
+    out.put("window.rows", r["rows"].as_f64().unwrap_or(f64::NAN));
+
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let loaded = mem_now(app_pid);
+    out.put("window.loaded_pss_kib", loaded.pss_kib as f64);
+    out.put("window.loaded_rss_kib", loaded.rss_kib as f64);
+    out.text("window.loaded_processes", &loaded.breakdown());
+    let _ = d.screenshot(&shots.join("tokens.png")).await;
+
+    // Filter: type "token 015" one key at a time, then delete it again.
+    let typed = "token 015";
+    let mut steps: Vec<String> = (1..=typed.len()).map(|n| typed[..n].to_string()).collect();
+    steps.extend((0..typed.len()).rev().map(|n| typed[..n].to_string()));
+    let field = d
+        .wait_by_name("field", "Filter tokens", None, Duration::from_secs(15))
+        .await;
+    d.execute(FILTER_JS, vec![field.0.clone(), json!(steps), json!(150)])
+        .await;
+    let r = result(d, Duration::from_secs(120)).await;
+    let steps = r["steps"].as_array().cloned().unwrap_or_default();
+    let get = |k: &str| -> Vec<f64> {
+        steps
+            .iter()
+            .map(|s| s[k].as_f64().unwrap_or(f64::NAN))
+            .collect()
+    };
+    let (dom, layout, frame) = (get("dom_ms"), get("layout_ms"), get("frame_ms"));
+    out.put("window.filter_keystrokes", steps.len() as f64);
+    out.put("window.filter_frame_ms", median(&frame));
+    out.put("window.filter_frame_ms.max", max(&frame));
+    out.put("window.filter_layout_ms", median(&layout));
+    out.put("window.filter_layout_ms.max", max(&layout));
+    out.put("window.filter_dom_ms", median(&dom));
+    let detail: Vec<String> = steps
+        .iter()
+        .map(|s| {
+            format!(
+                "{:?}:{}rows/{:.1}/{:.1}/{:.1}ms",
+                s["value"].as_str().unwrap_or(""),
+                s["rows"],
+                s["dom_ms"].as_f64().unwrap_or(f64::NAN),
+                s["layout_ms"].as_f64().unwrap_or(f64::NAN),
+                s["frame_ms"].as_f64().unwrap_or(f64::NAN)
+            )
+        })
+        .collect();
+    out.text("window.filter_steps(dom/layout/frame)", &detail.join(" "));
+    if steps.iter().any(|s| s["rows"] != s["rows_after_frame"]) {
+        out.text(
+            "window.filter_warning",
+            "the row count changed after the first DOM check: dom_ms may be early",
+        );
+    }
+
+    // The view alone: leave for "Saved keys" (the list unmounts), come back, time it.
+    let mut view = Vec::new();
+    let mut ipc = Vec::new();
+    for _ in 0..runs {
+        let saved = d.button("Saved keys").await;
+        d.click(&saved).await;
+        let started = Instant::now();
+        while row_count(d).await != 0 {
+            assert!(
+                started.elapsed() < Duration::from_secs(15),
+                "the list stayed"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        tokio::time::sleep(Duration::from_millis(1500)).await;
+        d.execute(INVOKE_JS, vec![]).await;
+        let r = result(d, Duration::from_secs(60)).await;
+        ipc.push(r["ms"].as_f64().unwrap_or(f64::NAN));
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        let tab = d.button("Tokens").await;
+        d.execute(RENDER_JS, vec![tab.0.clone(), json!(want)]).await;
+        let r = result(d, Duration::from_secs(60)).await;
+        view.push(r["ms"].as_f64().unwrap_or(f64::NAN));
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+    out.put("window.view_ms", median(&view));
+    out.list("window.view_ms.runs", &view);
+    out.put("window.inventory_ipc_ms", median(&ipc));
+    out.list("window.inventory_ipc_ms.runs", &ipc);
+    out.put("window.render_only_ms", median(&view) - median(&ipc));
+
+    app.quit().await;
+    drop(sim);
+}
