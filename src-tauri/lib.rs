@@ -76,6 +76,17 @@ pub fn run() {
         }))
         .plugin(tauri_plugin_window_state::Builder::default().build())
         .plugin(tauri_plugin_clipboard_manager::init())
-        .run(tauri::generate_context!())
-        .expect("error while running Mist Token Manager");
+        .setup(|app| {
+            // The system clipboard and the data folder come from Tauri.
+            commands::keys::setup_secrets(app.handle())?;
+            Ok(())
+        })
+        .build(tauri::generate_context!())
+        .expect("error while building Mist Token Manager")
+        .run(|app, event| {
+            // Quitting closes every reveal slot, which zeroizes the keys in them.
+            if let tauri::RunEvent::Exit = event {
+                commands::keys::close_slots_on_exit(app);
+            }
+        });
 }

@@ -184,3 +184,51 @@ async fn saved_key_test_says_plainly_when_mist_refuses_it() {
     assert!(t.message.contains("90 days"), "{}", t.message);
     assert!(!t.message.contains("deleted-key"), "never echo the key");
 }
+
+/// A server that answers every request with a 9 MiB body: the read stops at the 8 MiB cap.
+#[tokio::test]
+async fn huge_bodies_are_refused_at_the_cap() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move {
+        while let Ok((mut sock, _)) = listener.accept().await {
+            tokio::spawn(async move {
+                let mut buf = [0u8; 4096];
+                let _ = sock.read(&mut buf).await;
+                let size = 9 * 1024 * 1024;
+                let head = format!(
+                    "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {size}\r\n\r\n"
+                );
+                let _ = sock.write_all(head.as_bytes()).await;
+                let chunk = vec![b' '; 64 * 1024];
+                for _ in 0..(size / chunk.len()) {
+                    if sock.write_all(&chunk).await.is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+    });
+    let state = MistState::with_clouds(vec![]);
+    let e = state
+        .test_key(&url, &secret("some-key-123456"))
+        .await
+        .unwrap_err();
+    assert_eq!(e.kind(), "unexpected_response");
+    assert!(e.to_string().contains("larger"), "{e}");
+}
+
+/// https to a plain-http server fails the TLS handshake: reported as `tls`, naming proxies.
+#[tokio::test]
+async fn a_failed_tls_handshake_mentions_corporate_proxies() {
+    let sim = demo_sim().await;
+    let https = sim.url().replace("http://", "https://");
+    let state = MistState::with_clouds(vec![]);
+    let e = state
+        .test_key(&https, &secret("some-key-123456"))
+        .await
+        .unwrap_err();
+    assert_eq!(e.kind(), "tls", "{e:?}");
+    assert!(e.to_string().contains("proxy"), "{e}");
+}

@@ -306,7 +306,7 @@ async fn who_am_i_with_msp_orgs_and_privileges_in_words() {
 
     let (_sim, state) = signed_in("admin@example.com").await;
     let info = state.session_info().await.unwrap();
-    assert_eq!(info.identity.name.is_empty(), false);
+    assert!(!info.identity.name.is_empty());
     let retail = info.orgs.iter().find(|o| o.name == "Acme Retail").unwrap();
     assert!(retail.can_manage_tokens);
     assert_eq!(retail.role, "admin");

@@ -1,7 +1,9 @@
 //! The reveal dialog's commands (one-time reveal, copy, save, status, dismiss) and the Tauri
 //! clipboard behind `secrets::Clipboard`. No logic: the rules live in `secrets/`.
 
-use tauri::{AppHandle, Runtime, State};
+use std::sync::Arc;
+
+use tauri::{AppHandle, Manager, Runtime, State};
 use zeroize::Zeroizing;
 
 use crate::secrets::{Clipboard, CopyResult, RevealedKey, SavedKey, SlotStatus};
@@ -40,6 +42,32 @@ pub fn slot_status(state: State<'_, AppState>, slot_id: String) -> Result<SlotSt
 #[tauri::command]
 pub fn dismiss_key(state: State<'_, AppState>, slot_id: String) -> Result<()> {
     state.secrets.slots.dismiss(&slot_id)
+}
+
+/// Wires the secrets layer to the running app; call once from `run()`'s `setup`:
+/// the Tauri clipboard, and the data dir for the saved keys index (`app_data_dir()`, unless
+/// `MIST_TOKEN_MANAGER_DATA_DIR` already set one). Needs the clipboard-manager plugin.
+pub fn setup_secrets<R: Runtime>(app: &AppHandle<R>) -> Result<()> {
+    let state = app.state::<AppState>();
+    state
+        .secrets
+        .set_clipboard(Arc::new(TauriClipboard::new(app.clone())));
+    if state.secrets.vault.data_dir().is_none() {
+        let dir = app.path().app_data_dir().map_err(|e| {
+            Error::Internal(format!(
+                "The app's data folder could not be found ({e}); saved keys are not available."
+            ))
+        })?;
+        state.secrets.vault.set_data_dir(dir);
+    }
+    Ok(())
+}
+
+/// Closes every reveal slot (zeroizing the keys); call on `RunEvent::Exit`.
+pub fn close_slots_on_exit<R: Runtime>(app: &AppHandle<R>) {
+    if let Some(state) = app.try_state::<AppState>() {
+        state.secrets.shutdown();
+    }
 }
 
 /// The system clipboard through `tauri-plugin-clipboard-manager`. Wire it in `setup`:

@@ -327,6 +327,7 @@ fn transport_error(e: &reqwest::Error, host: &str) -> Failure {
         || chain.contains("tls")
         || chain.contains("handshake")
         || chain.contains("invalid peer");
+    eprintln!("DEBUGCHAIN {chain}");
     let maybe_sent = !e.is_connect();
     if e.is_timeout() {
         Failure {

@@ -9,7 +9,7 @@ use super::tokens::{list_raw, now, org_view, user_view};
 use crate::{Error, Result};
 
 /// At most this many requests in flight.
-pub const MAX_IN_FLIGHT: usize = 16;
+pub const MAX_IN_FLIGHT: usize = 32;
 
 /// The admin's own user tokens and every reachable org's tokens. A failure in one org (a 403 for a
 /// read-only admin) lands in that org's `error`; only a session that ended fails the whole call.

@@ -315,6 +315,27 @@ impl MistState {
         self.check(&s, r).await
     }
 
+    /// The signed-in admin's own user tokens (one request).
+    pub async fn list_user_tokens(&self) -> Result<Vec<TokenView>> {
+        let s = self.current().await?;
+        let r = tokens::list_raw(&self.http, &s, None).await;
+        let now = tokens::now();
+        let r = r.map(|l| l.iter().map(|t| tokens::user_view(t, &s, now)).collect());
+        self.check(&s, r).await
+    }
+
+    /// One org's tokens (one request), e.g. to refresh a single org.
+    pub async fn list_org_tokens(&self, org_id: &str) -> Result<Vec<TokenView>> {
+        let s = self.current().await?;
+        let org = s.org(org_id).cloned().ok_or_else(|| {
+            Error::NotFound("This organization is not among the ones you can reach. Refresh, or sign in again if your access changed.".into())
+        })?;
+        let r = tokens::list_raw(&self.http, &s, Some(org_id)).await;
+        let now = tokens::now();
+        let r = r.map(|l| l.iter().map(|t| tokens::org_view(t, &org, &s, now)).collect());
+        self.check(&s, r).await
+    }
+
     /// Creates a user token. The key is returned as a secret only, for a reveal slot.
     pub async fn create_user_token(&self, name: &str) -> Result<(TokenView, SecretString)> {
         let s = self.current().await?;

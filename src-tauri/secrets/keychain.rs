@@ -93,6 +93,12 @@ pub fn map_error(err: keyring_core::Error) -> Error {
             Error::KeychainUnavailable(unreachable_advice())
         }
         K::NoEntry => Error::NotFound("The keychain no longer holds this key.".into()),
+        K::BadEncoding(mut raw) | K::BadDataFormat(mut raw, _) => {
+            zeroize::Zeroize::zeroize(&mut raw);
+            Error::Internal(
+                "A saved key in the keychain is not readable. Forget it and save it again.".into(),
+            )
+        }
         K::TooLong(..) | K::Invalid(..) => {
             Error::Internal("The keychain refused this entry. Please report this problem.".into())
         }
@@ -170,13 +176,6 @@ impl Keychain {
         match self.entry(user)?.get_password() {
             Ok(s) => Ok(Some(SecretString::from(s))),
             Err(keyring_core::Error::NoEntry) => Ok(None),
-            Err(keyring_core::Error::BadEncoding(mut bytes)) => {
-                zeroize::Zeroize::zeroize(&mut bytes);
-                Err(Error::Internal(
-                    "The saved key in the keychain is not readable text. Forget it and save it again."
-                        .into(),
-                ))
-            }
             Err(e) => Err(map_error(e)),
         }
     }

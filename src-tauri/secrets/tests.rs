@@ -330,3 +330,39 @@ fn service_names_differ_between_debug_and_release() {
     assert_ne!(RELEASE_SERVICE, DEV_SERVICE);
     assert_eq!(default_service(), DEV_SERVICE); // tests are debug builds
 }
+
+#[tokio::test]
+async fn the_timer_closes_an_expired_slot_without_any_call() {
+    let config = SecretsConfig {
+        slot_ttl: Duration::from_millis(100),
+        ..SecretsConfig::default()
+    }
+    .with_store(keyring_core::mock::Store::new().unwrap());
+    let state = SecretsState::new(temp_dir(), Arc::new(MemoryClipboard::new()), config);
+    let h = state.slots.open(key(), meta());
+    assert!(state.slots.holds(&h.slot_id));
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    assert!(
+        !state.slots.holds(&h.slot_id),
+        "dropped (zeroized) by the timer"
+    );
+}
+
+#[tokio::test]
+async fn only_the_newest_copy_clears() {
+    let clip = Arc::new(MemoryClipboard::new());
+    let config = SecretsConfig {
+        clear_after: Some(Duration::from_millis(400)),
+        ..SecretsConfig::default()
+    }
+    .with_store(keyring_core::mock::Store::new().unwrap());
+    let state = SecretsState::new(temp_dir(), clip.clone(), config);
+    let a = state.slots.open(key(), meta());
+    state.copy_slot(&a.slot_id).await.unwrap(); // t = 0: its timer fires at 400 ms
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    state.copy_slot(&a.slot_id).await.unwrap(); // t = 200: its timer fires at 600 ms
+    tokio::time::sleep(Duration::from_millis(300)).await; // t = 500
+    assert_eq!(clip.read_text_for_test().as_deref(), Some(KEY));
+    tokio::time::sleep(Duration::from_millis(400)).await; // t = 900
+    assert_eq!(clip.read_text_for_test(), None);
+}

@@ -174,6 +174,33 @@ impl RunningApp {
         }
     }
 
+    /// The X display the window is on, e.g. ":99" (for `xclip` and other X clients).
+    pub fn display_name(&self) -> &str {
+        &self._display.name
+    }
+
+    /// What the window's display holds on the CLIPBOARD selection, read with `xclip` as another
+    /// application would paste it; None when it holds nothing (or xclip gives no answer in 5 s).
+    pub async fn clipboard_text(&self) -> Option<String> {
+        let child = tokio::process::Command::new("xclip")
+            .args(["-o", "-selection", "clipboard"])
+            .env("DISPLAY", self.display_name())
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .kill_on_drop(true)
+            .spawn()
+            .expect("xclip is not installed: run scripts/setup.sh");
+        let out = tokio::time::timeout(Duration::from_secs(5), child.wait_with_output())
+            .await
+            .ok()?
+            .ok()?;
+        if !out.status.success() {
+            return None;
+        }
+        Some(String::from_utf8_lossy(&out.stdout).into_owned())
+    }
+
     pub async fn screenshot(&self, name: &str) -> usize {
         self.driver
             .screenshot(&screenshot_dir().join(format!("{name}.png")))

@@ -4,7 +4,9 @@
 //! Needs Xvfb, WebKitWebDriver and tauri-driver (scripts/setup.sh installs them) and the app built
 //! with the `custom-protocol` feature so that it serves its bundled UI (`make test` does this).
 
+#[allow(dead_code)]
 mod harness;
+#[allow(dead_code)]
 mod webdriver;
 
 use harness::{AppOptions, CloudEntry, RunningApp};

@@ -268,6 +268,99 @@ impl WebDriver {
         v.as_str().unwrap_or_default().trim().to_string()
     }
 
+    /// A DOM property of the element (`disabled`, `checked`, `value`, ...), as JSON.
+    pub async fn property(&self, el: &Element, name: &str) -> Value {
+        self.execute(
+            "return arguments[0][arguments[1]];",
+            vec![el.0.clone(), json!(name)],
+        )
+        .await
+    }
+
+    /// Whether a control can be used (not `disabled`, not `aria-disabled`).
+    pub async fn is_enabled(&self, el: &Element) -> bool {
+        let v = self
+            .execute(
+                "const e = arguments[0]; return !e.disabled && e.getAttribute('aria-disabled') !== 'true';",
+                vec![el.0.clone()],
+            )
+            .await;
+        v.as_bool().unwrap_or(false)
+    }
+
+    /// An attribute of the element, if it has it.
+    pub async fn attribute(&self, el: &Element, name: &str) -> Option<String> {
+        let v = self
+            .execute(
+                "return arguments[0].getAttribute(arguments[1]);",
+                vec![el.0.clone(), json!(name)],
+            )
+            .await;
+        v.as_str().map(str::to_string)
+    }
+
+    /// Chooses the option with this `value` in the select named `name` (inside `scope`), as a
+    /// person picking it from the list would: the select's value changes and it fires
+    /// `input` and `change`. Panics when the select has no such option.
+    pub async fn choose(&self, name: &str, value: &str, scope: Option<&str>) {
+        let el = self
+            .wait_by_name("field", name, scope, Duration::from_secs(15))
+            .await;
+        let v = self
+            .execute(
+                r#"const [s, v] = arguments;
+                   if (!Array.from(s.options).some(o => o.value === v)) return Array.from(s.options).map(o => o.value);
+                   s.focus(); s.value = v;
+                   s.dispatchEvent(new Event('input', { bubbles: true }));
+                   s.dispatchEvent(new Event('change', { bubbles: true }));
+                   return true;"#,
+                vec![el.0.clone(), json!(value)],
+            )
+            .await;
+        assert_eq!(
+            v,
+            Value::Bool(true),
+            "the select {name:?} has no option {value:?}; its options: {v}"
+        );
+    }
+
+    /// The text of the chosen option of a select.
+    pub async fn selected_text(&self, el: &Element) -> String {
+        let v = self
+            .execute(
+                "const s = arguments[0]; return s.selectedIndex >= 0 ? s.options[s.selectedIndex].text : '';",
+                vec![el.0.clone()],
+            )
+            .await;
+        v.as_str().unwrap_or_default().trim().to_string()
+    }
+
+    /// Waits (up to `timeout`) until no visible element of that kind and name is left.
+    pub async fn wait_gone(&self, role: &str, name: &str, scope: Option<&str>, timeout: Duration) {
+        let started = Instant::now();
+        loop {
+            if self.all_by_name(role, name, scope).await.is_empty() {
+                return;
+            }
+            if started.elapsed() > timeout {
+                let body = self.page_text().await;
+                panic!("the {role} named {name:?} is still there after {timeout:?}; the page says: {body}");
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// The visible text inside the first element matching `css`, or None when there is none.
+    pub async fn text_in(&self, css: &str) -> Option<String> {
+        let v = self
+            .execute(
+                "const e = document.querySelector(arguments[0]); return e ? e.innerText : null;",
+                vec![json!(css)],
+            )
+            .await;
+        v.as_str().map(str::to_string)
+    }
+
     pub async fn page_text(&self) -> String {
         let v = self
             .execute("return document.body ? document.body.innerText : '';", vec![])
