@@ -51,7 +51,11 @@ async fn main() {
     let t = Instant::now();
     let inv = state.inventory().await.expect("inventory");
     let wall = t.elapsed();
-    let tokens: usize = inv.orgs.iter().map(|o| o.tokens.as_ref().map_or(0, Vec::len)).sum::<usize>()
+    let tokens: usize = inv
+        .orgs
+        .iter()
+        .map(|o| o.tokens.as_ref().map_or(0, Vec::len))
+        .sum::<usize>()
         + inv.user_tokens.as_ref().map_or(0, Vec::len);
     assert!(inv.orgs.iter().all(|o| o.error.is_none()));
     println!("inventory_orgs={}", inv.orgs.len());
@@ -63,7 +67,11 @@ async fn main() {
     let t = Instant::now();
     let mut seq_tokens = state.list_user_tokens().await.expect("user tokens").len();
     for org in &inv.orgs {
-        seq_tokens += state.list_org_tokens(&org.org.id).await.expect("org tokens").len();
+        seq_tokens += state
+            .list_org_tokens(&org.org.id)
+            .await
+            .expect("org tokens")
+            .len();
     }
     let seq = t.elapsed();
     assert_eq!(seq_tokens, tokens);

@@ -5,7 +5,7 @@
 # Prints one markdown table (medians, ratio or delta to the baseline, target, met?) and writes it
 # to artifacts/bench.md; the raw key=value results and build logs are in artifacts/bench/.
 #
-#   BENCH_RUNS=7          measured cold starts per binary (plus one warm-up each), interleaved
+#   BENCH_RUNS=9          measured cold starts per binary (plus one warm-up each), interleaved
 #   BENCH_VIEW_RUNS=5     token view renders
 #   BENCH_SKIP_BUILD=1    reuse the binaries already built (for re-running the measurements)
 #
@@ -21,7 +21,7 @@ cd "$root"
 out=artifacts/bench
 mkdir -p "$out"
 rm -f "$out"/*.txt
-runs="${BENCH_RUNS:-7}"
+runs="${BENCH_RUNS:-9}"
 view_runs="${BENCH_VIEW_RUNS:-5}"
 tauri="$root/ui/node_modules/.bin/tauri"
 
@@ -105,9 +105,14 @@ fi
 # --- the backend's benchmarks -------------------------------------------------------------------
 say "inventory and cloud auto-detect (examples/bench_inventory.rs)"
 if [[ -f examples/bench_inventory.rs ]]; then
-  if nice -n 10 cargo run -q --release --features custom-protocol --example bench_inventory \
+  # Dev profile by default: these measure concurrency against 100 ms of simulated latency, not
+  # CPU, and the dev build shares `make test`'s cache (a release build of an example would be a
+  # second full LTO build with the dev-dependencies). BENCH_INVENTORY_PROFILE=release for one.
+  profile="${BENCH_INVENTORY_PROFILE:-dev}"
+  if nice -n 10 cargo run -q --profile "$profile" --features custom-protocol --example bench_inventory \
        >"$out/inventory.raw" 2>"$out/inventory.log"; then
-    sed -n 's/^\([A-Za-z0-9_.]*\)=/inventory.\1=/p' "$out/inventory.raw" >"$out/inventory.txt"
+    { sed -n 's/^\([A-Za-z0-9_.]*\)=/inventory.\1=/p' "$out/inventory.raw"
+      if [[ "$profile" == dev ]]; then echo "inventory_build=(dev build)"; fi; } >"$out/inventory.txt"
   else
     tail -n 20 "$out/inventory.log" >&2
     echo "inventory_note=examples/bench_inventory.rs failed (log: $out/inventory.log)" >"$out/inventory.txt"

@@ -133,7 +133,9 @@ fn commands_work_without_a_window_and_never_return_a_key() {
     assert!(created["slot"]["expires_in_s"].as_u64().unwrap() > 0);
     let revealed = h.ok("reveal_key", json!({"slotId": slot_id}));
     assert_eq!(revealed["key"], key.as_str());
-    let again = h.invoke("reveal_key", json!({"slotId": slot_id})).unwrap_err();
+    let again = h
+        .invoke("reveal_key", json!({"slotId": slot_id}))
+        .unwrap_err();
     assert_eq!(again["kind"], "already_revealed");
     let user_token_id = created["token"]["id"].as_str().unwrap().to_string();
 
@@ -150,7 +152,10 @@ fn commands_work_without_a_window_and_never_return_a_key() {
     keys.push(h.sim.last_issued_key().unwrap());
     let token_id = created["token"]["id"].as_str().unwrap().to_string();
     assert_eq!(created["token"]["src_ips"], json!(["198.51.100.0/24"]));
-    assert_eq!(created["token"]["access_summary"], "Read only · whole organization");
+    assert_eq!(
+        created["token"]["access_summary"],
+        "Read only · whole organization"
+    );
     let site = h.sim.site_id(&org_id, "Store 1").unwrap();
     let v = h.ok(
         "update_org_token_access",
@@ -210,12 +215,30 @@ fn commands_work_without_a_window_and_never_return_a_key() {
         .collect();
     assert_eq!(mine.len(), 1);
     assert_eq!(mine[0]["name"], "renamed");
-    // restore_session never fails start-up (keychain or not).
-    assert!(h.invoke("restore_session", json!({})).is_ok());
+    // Remember me: with or without a working keychain the sign-in works.
+    let s = h.ok(
+        "sign_in_token",
+        json!({"token": key, "cloudId": "sim", "remember": true}),
+    );
+    let remembered = s["remembered"].as_bool().unwrap();
     assert_eq!(
         h.ok("sign_out", json!({"forgetRemembered": false})),
         Value::Null
     );
+    // restore_session never fails start-up (keychain or not).
+    let restored = h.ok("restore_session", json!({}));
+    if remembered {
+        assert_eq!(restored["identity"]["email"], "2fa@example.com");
+        assert_eq!(restored["remembered"], true);
+    } else {
+        assert_eq!(restored, Value::Null);
+    }
+    let out = h.invoke("sign_out", json!({"forgetRemembered": true}));
+    match out {
+        Ok(v) => assert_eq!(v, Value::Null),
+        Err(e) => assert_eq!(e["kind"], "keychain_unavailable", "{e}"),
+    }
+    assert_eq!(h.ok("session_info", json!({})), Value::Null);
 
     for k in &keys {
         h.assert_never_returned(k);

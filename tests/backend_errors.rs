@@ -44,9 +44,7 @@ trait InventoryOutcome {
     fn unwrap_err_or_rate_limited(self) -> Error;
 }
 
-impl InventoryOutcome
-    for mist_token_manager_lib::Result<mist_token_manager_lib::mist::Inventory>
-{
+impl InventoryOutcome for mist_token_manager_lib::Result<mist_token_manager_lib::mist::Inventory> {
     /// The inventory keeps per-list errors inside: take the user tokens' error.
     fn unwrap_err_or_rate_limited(self) -> Error {
         match self {
@@ -137,7 +135,10 @@ async fn a_slow_cloud_times_out() {
         .with_request_timeout(Duration::from_millis(500));
     sign_in(&state, "admin@example.com").await;
     let org = sim.org_id("Acme Retail").unwrap();
-    sim.inject_fault(FaultRule::new("/sites", Fault::Delay(Duration::from_secs(5))));
+    sim.inject_fault(FaultRule::new(
+        "/sites",
+        Fault::Delay(Duration::from_secs(5)),
+    ));
     let t = Instant::now();
     let e = state.org_details(&org).await.unwrap_err();
     assert_eq!(e.kind(), "timeout");

@@ -117,7 +117,10 @@ async fn find_cloud_by_email_in_parallel_with_dead_and_slow_clouds() {
         ..Default::default()
     });
     let slow = demo_sim().await;
-    slow.inject_fault(FaultRule::new("/login/lookup", Fault::Delay(Duration::from_secs(10))));
+    slow.inject_fault(FaultRule::new(
+        "/login/lookup",
+        Fault::Delay(Duration::from_secs(10)),
+    ));
     let dead = demo_sim().await;
     let dead_cloud = cloud(&dead, "dead", "Dead cloud");
     dead.shutdown().await;
@@ -132,7 +135,11 @@ async fn find_cloud_by_email_in_parallel_with_dead_and_slow_clouds() {
         .find_cloud_by_email("admin@example.com")
         .await
         .unwrap();
-    assert!(t.elapsed() < Duration::from_millis(4500), "{:?}", t.elapsed());
+    assert!(
+        t.elapsed() < Duration::from_millis(4500),
+        "{:?}",
+        t.elapsed()
+    );
     assert_eq!(found.matches.len(), 1);
     assert_eq!(found.matches[0].cloud.id, "a");
     assert!(!found.matches[0].sso);
@@ -299,7 +306,11 @@ async fn who_am_i_with_msp_orgs_and_privileges_in_words() {
         assert!(names.contains(&t), "{names:?}");
     }
     assert!(info.privileges.iter().any(|p| p.scope == "msp"));
-    assert!(info.privileges[0].summary.contains("Acme MSP"), "{:?}", info.privileges);
+    assert!(
+        info.privileges[0].summary.contains("Acme MSP"),
+        "{:?}",
+        info.privileges
+    );
     let inv = state.inventory().await.unwrap();
     assert_eq!(inv.orgs.len(), info.orgs.len());
     drop(sim);
@@ -336,7 +347,10 @@ async fn more_than_100_sites_are_all_listed() {
         let name = format!("Site {i:03}");
         assert!(d.sites.iter().any(|s| s.name == name), "{name} missing");
     }
-    assert!(sim.request_count() >= 4, "three site pages and the site groups");
+    assert!(
+        sim.request_count() >= 4,
+        "three site pages and the site groups"
+    );
 }
 
 #[tokio::test]
@@ -349,7 +363,10 @@ async fn sign_out_and_session_expiry() {
 
     // Expiry mid-way: the token the session uses is deleted behind its back.
     let key = sim.add_user_token("admin@example.com", "short lived");
-    state.sign_in_token(secret(&key), Some("sim")).await.unwrap();
+    state
+        .sign_in_token(secret(&key), Some("sim"))
+        .await
+        .unwrap();
     let id = sim
         .user_tokens("admin@example.com")
         .into_iter()
@@ -359,13 +376,22 @@ async fn sign_out_and_session_expiry() {
         .unwrap()
         .to_string();
     sim.inject_fault(
-        FaultRule::new("/self/apitokens", Fault::Status { code: 401, html: false })
-            .method(Method::GET)
-            .times(1),
+        FaultRule::new(
+            "/self/apitokens",
+            Fault::Status {
+                code: 401,
+                html: false,
+            },
+        )
+        .method(Method::GET)
+        .times(1),
     );
     let e = state.inventory().await.unwrap_err();
     assert_eq!(e.kind(), "unauthorized");
     assert!(e.to_string().contains("Sign in again"), "{e}");
-    assert!(state.session_info().await.is_none(), "the ended session is forgotten");
+    assert!(
+        state.session_info().await.is_none(),
+        "the ended session is forgotten"
+    );
     let _ = id;
 }

@@ -3,6 +3,6 @@
 
 pub mod app;
 pub mod keys;
-pub mod vault;
 pub mod session;
 pub mod tokens;
+pub mod vault;

@@ -9,7 +9,7 @@ use zeroize::{Zeroize, ZeroizeOnDrop};
 
 use super::clouds::Cloud;
 use super::http::{rate_limited, Auth, Call, CookieJar, Http, DETECT_TIMEOUT};
-use super::model::{Identity, OrgInfo, RawSelf, SessionInfo};
+use super::model::{Identity, KeyTest, OrgInfo, RawSelf, SessionInfo};
 use super::orgs::{privilege_view, reachable_orgs};
 use crate::{Error, Result};
 
@@ -118,7 +118,9 @@ fn lockout(retry_after_s: Option<u64>) -> Error {
         _ => String::new(),
     };
     Error::RateLimited {
-        message: format!("Mist has locked sign-in for this account for a while after too many attempts. {wait}"),
+        message: format!(
+            "Mist has locked sign-in for this account for a while after too many attempts. {wait}"
+        ),
         retry_after_s,
     }
 }
@@ -191,7 +193,9 @@ pub(crate) async fn login(
             if detail.contains("sso") || v.get("forward_url").is_some_and(|u| !u.is_null()) {
                 return Err(sso_error());
             }
-            if code.is_some() && (detail.contains("two") || detail.contains("2fa") || detail.contains("code")) {
+            if code.is_some()
+                && (detail.contains("two") || detail.contains("2fa") || detail.contains("code"))
+            {
                 return Err(wrong_code());
             }
             Err(Error::Unauthorized(
@@ -213,8 +217,13 @@ pub(crate) async fn two_factor(
     let body = TwoFactorBody {
         two_factor: code.expose_secret().trim().to_string(),
     };
-    let call =
-        Call::new(Method::POST, &cloud.api_url, "/login/two_factor", Auth::Cookies(jar)).json(&body);
+    let call = Call::new(
+        Method::POST,
+        &cloud.api_url,
+        "/login/two_factor",
+        Auth::Cookies(jar),
+    )
+    .json(&body);
     drop(body);
     let r = http.raw(&call).await?;
     match r.status {
@@ -310,6 +319,49 @@ pub(crate) async fn logout(http: &Http, session: &Session) {
     }
 }
 
+/// `GET /self` with a saved key: who it is, and whether Mist still accepts it.
+pub(crate) async fn test_key(http: &Http, cloud: &Cloud, key: &SecretString) -> Result<KeyTest> {
+    let me = match fetch_self(http, &cloud.api_url, Auth::Token(key), None).await {
+            Ok(me) => me,
+            Err(Error::Unauthorized(_)) => {
+                return Ok(KeyTest {
+                    valid: false,
+                    identity: None,
+                    privileges: Vec::new(),
+                    message: format!("Mist no longer accepts this key: it was deleted, or removed after 90 days unused (or it belongs to another cloud than {}).", cloud.name),
+                })
+            }
+            Err(Error::Forbidden(_)) => {
+                return Ok(KeyTest {
+                    valid: false,
+                    identity: None,
+                    privileges: Vec::new(),
+                    message: "Mist refused this key from this computer. It may be limited to other source IP addresses.".into(),
+                })
+            }
+            Err(e) => return Err(e),
+        };
+    let identity = identity(&me);
+    let privileges: Vec<_> = me.privileges.iter().map(privilege_view).collect();
+    let access = privileges
+        .iter()
+        .map(|p| p.summary.clone())
+        .collect::<Vec<_>>()
+        .join("; ");
+    let message = match &identity.email {
+        Some(email) => {
+            format!("Works. User token of {email}, with the same access as that account.")
+        }
+        None => format!("Works. Org token “{}”: {access}.", identity.name),
+    };
+    Ok(KeyTest {
+        valid: true,
+        identity: Some(identity),
+        privileges,
+        message,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -322,9 +374,10 @@ mod tests {
 
     #[test]
     fn org_token_identity_has_no_email() {
-        let me: RawSelf =
-            serde_json::from_str(r#"{"name": "ci", "privileges": [{"scope": "org", "role": "read", "org_id": "o"}]}"#)
-                .unwrap();
+        let me: RawSelf = serde_json::from_str(
+            r#"{"name": "ci", "privileges": [{"scope": "org", "role": "read", "org_id": "o"}]}"#,
+        )
+        .unwrap();
         let id = identity(&me);
         assert_eq!(id.kind, "org_token");
         assert_eq!(id.email, None);

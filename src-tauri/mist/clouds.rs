@@ -223,7 +223,10 @@ pub fn resolve(input: &str, clouds: &[Cloud]) -> Result<Cloud> {
             Some(p) => format!("{}://{cand}:{p}", url.scheme()),
             None => format!("{}://{cand}", url.scheme()),
         };
-        if let Some(c) = clouds.iter().find(|c| c.api_url.eq_ignore_ascii_case(&cand_url)) {
+        if let Some(c) = clouds
+            .iter()
+            .find(|c| c.api_url.eq_ignore_ascii_case(&cand_url))
+        {
             return Ok(c.clone());
         }
         if let Some(c) = clouds
@@ -274,7 +277,9 @@ mod tests {
         }
         assert_eq!(resolve("manage.mist.com", &c).unwrap().id, "global01");
         assert_eq!(
-            resolve("https://manage.us.mist-federal.com", &c).unwrap().id,
+            resolve("https://manage.us.mist-federal.com", &c)
+                .unwrap()
+                .id,
             "usgov"
         );
     }

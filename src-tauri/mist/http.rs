@@ -1,10 +1,9 @@
 //! The one HTTP client: timeouts, bounded retries for idempotent requests, a size cap on bodies,
 //! HTML/garbage detection, the status → `Error` mapping, the sensitive `Authorization` header and
-//! a per-session cookie jar (with the `X-CSRFToken` header for unsafe calls).
+//! the session cookies (with the `X-CSRFToken` header for unsafe calls; the jar is in `cookies`).
 //!
 //! Nothing here logs a body, a header or a key.
 
-use std::sync::Mutex;
 use std::time::Duration;
 
 use reqwest::header::{HeaderMap, HeaderValue, CONTENT_TYPE};
@@ -14,97 +13,17 @@ use serde::de::DeserializeOwned;
 use zeroize::Zeroizing;
 
 use super::clouds::host_of;
+pub use super::cookies::CookieJar;
 use crate::{Error, Result};
 
 /// Largest body we read; anything bigger is refused (read in chunks, stop at the cap).
 pub const MAX_BODY: usize = 8 * 1024 * 1024;
 /// Default whole-request timeout.
-pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(20);
 /// Timeout per cloud when detecting which cloud knows an account or a token.
 pub const DETECT_TIMEOUT: Duration = Duration::from_secs(3);
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 const RETRY_DELAYS: [Duration; 2] = [Duration::from_millis(200), Duration::from_millis(600)];
-
-/// The cookies of one password session. Bound to one cloud by its owner; never shared.
-#[derive(Default)]
-pub struct CookieJar {
-    cookies: Mutex<Vec<(String, Zeroizing<String>)>>,
-}
-
-impl std::fmt::Debug for CookieJar {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("CookieJar([REDACTED])")
-    }
-}
-
-impl CookieJar {
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Takes in every `Set-Cookie` of a response (deleted/expired cookies are dropped).
-    pub fn store(&self, headers: &HeaderMap) {
-        let mut jar = self.cookies.lock().unwrap_or_else(|p| p.into_inner());
-        for v in headers.get_all(reqwest::header::SET_COOKIE) {
-            let Ok(s) = v.to_str() else { continue };
-            let mut parts = s.split(';');
-            let Some((name, value)) = parts.next().and_then(|p| p.split_once('=')) else {
-                continue;
-            };
-            let name = name.trim().to_string();
-            let value = value.trim().trim_matches('"');
-            let expired = parts.any(|a| {
-                let a = a.trim().to_ascii_lowercase();
-                a.strip_prefix("max-age=")
-                    .and_then(|n| n.trim().parse::<i64>().ok())
-                    .is_some_and(|n| n <= 0)
-                    || (a.starts_with("expires=") && a.contains("1970"))
-            });
-            jar.retain(|(n, _)| n != &name);
-            if !expired && !value.is_empty() {
-                jar.push((name, Zeroizing::new(value.to_string())));
-            }
-        }
-    }
-
-    fn cookie_header(&self) -> Option<HeaderValue> {
-        let jar = self.cookies.lock().unwrap_or_else(|p| p.into_inner());
-        if jar.is_empty() {
-            return None;
-        }
-        let joined = Zeroizing::new(
-            jar.iter()
-                .map(|(n, v)| format!("{n}={}", v.as_str()))
-                .collect::<Vec<_>>()
-                .join("; "),
-        );
-        let mut h = HeaderValue::from_str(&joined).ok()?;
-        h.set_sensitive(true);
-        Some(h)
-    }
-
-    /// The CSRF token: the cookie whose name starts with `csrftoken` (`csrftoken.eu`, ...).
-    fn csrf_header(&self) -> Option<HeaderValue> {
-        let jar = self.cookies.lock().unwrap_or_else(|p| p.into_inner());
-        let (_, v) = jar.iter().find(|(n, _)| n.starts_with("csrftoken"))?;
-        let mut h = HeaderValue::from_str(v).ok()?;
-        h.set_sensitive(true);
-        Some(h)
-    }
-
-    /// True when Mist gave us a session cookie (`sessionid<suffix>`).
-    pub fn has_session(&self) -> bool {
-        let jar = self.cookies.lock().unwrap_or_else(|p| p.into_inner());
-        jar.iter().any(|(n, _)| n.starts_with("sessionid"))
-    }
-
-    pub fn clear(&self) {
-        self.cookies
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .clear();
-    }
-}
 
 /// How a request authenticates.
 #[derive(Clone, Copy)]
@@ -230,7 +149,11 @@ impl Response {
     }
 
     fn retry_after(&self) -> Option<u64> {
-        let v = self.headers.get(reqwest::header::RETRY_AFTER)?.to_str().ok()?;
+        let v = self
+            .headers
+            .get(reqwest::header::RETRY_AFTER)?
+            .to_str()
+            .ok()?;
         v.trim().parse::<u64>().ok()
     }
 
@@ -323,11 +246,20 @@ fn transport_error(e: &reqwest::Error, host: &str) -> Failure {
         chain.push(' ');
         src = s.source();
     }
-    let tls = chain.contains("certificate")
-        || chain.contains("tls")
-        || chain.contains("handshake")
-        || chain.contains("invalid peer");
-    eprintln!("DEBUGCHAIN {chain}");
+    // rustls's messages ("invalid peer certificate: UnknownIssuer", "received fatal alert",
+    // "received corrupt message", ...): no typed error reaches us through reqwest.
+    let tls = [
+        "certificate",
+        "tls",
+        "handshake",
+        "invalid peer",
+        "fatal alert",
+        "corrupt message",
+        "peer is incompatible",
+        "peer misbehaved",
+    ]
+    .iter()
+    .any(|w| chain.contains(w));
     let maybe_sent = !e.is_connect();
     if e.is_timeout() {
         Failure {
@@ -354,6 +286,10 @@ fn transport_error(e: &reqwest::Error, host: &str) -> Failure {
             retryable: true,
         }
     }
+}
+
+fn is_timeout(f: &Failure) -> bool {
+    matches!(f.error, Error::Timeout(_))
 }
 
 /// The shared client.
@@ -469,12 +405,16 @@ impl Http {
     /// Like [`Http::raw`], but tells whether a failed request may have reached the server.
     pub async fn raw_detailed(&self, call: &Call<'_>) -> std::result::Result<Response, Failure> {
         let mut attempt = 0;
+        let mut timed_out = false;
         loop {
             let more = attempt < call.retries;
             match self.attempt(call).await {
                 Ok(r) if r.status >= 500 && more => {}
                 Ok(r) => return Ok(r),
-                Err(f) if f.retryable && more => {}
+                // A timeout is retried once at most, so the admin waits 40 s at worst, not 60.
+                Err(f) if f.retryable && more && !(timed_out && is_timeout(&f)) => {
+                    timed_out |= is_timeout(&f);
+                }
                 Err(f) => return Err(f),
             }
             tokio::time::sleep(RETRY_DELAYS[attempt.min(RETRY_DELAYS.len() - 1)]).await;
@@ -501,32 +441,6 @@ impl Http {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn cookie_jar_matches_by_prefix_and_forgets_expired() {
-        let jar = CookieJar::new();
-        let mut h = HeaderMap::new();
-        h.append(
-            reqwest::header::SET_COOKIE,
-            HeaderValue::from_static("csrftoken.eu=abc; Path=/; SameSite=Lax"),
-        );
-        h.append(
-            reqwest::header::SET_COOKIE,
-            HeaderValue::from_static("sessionid.eu=s3cr3t; HttpOnly; Path=/"),
-        );
-        jar.store(&h);
-        assert!(jar.has_session());
-        assert_eq!(jar.csrf_header().unwrap().to_str().unwrap(), "abc");
-        assert!(jar.cookie_header().unwrap().is_sensitive());
-        let mut h = HeaderMap::new();
-        h.append(
-            reqwest::header::SET_COOKIE,
-            HeaderValue::from_static("sessionid.eu=; Max-Age=0; Path=/"),
-        );
-        jar.store(&h);
-        assert!(!jar.has_session());
-        assert_eq!(format!("{jar:?}"), "CookieJar([REDACTED])");
-    }
 
     #[test]
     fn rate_limit_messages() {

@@ -5,7 +5,8 @@ use futures::stream::{self, StreamExt};
 use super::auth::Session;
 use super::http::Http;
 use super::model::{Inventory, OrgTokens};
-use super::tokens::{list_raw, now, org_view, user_view};
+use super::tokens::list_raw;
+use super::views::{now, org_view, user_view};
 use crate::{Error, Result};
 
 /// At most this many requests in flight.
@@ -47,7 +48,10 @@ pub(crate) async fn inventory(http: &Http, s: &Session) -> Result<Inventory> {
             return Err(e.clone());
         }
     }
-    if let Some((_, _, Err(e))) = orgs.iter().find(|(_, _, r)| r.as_ref().is_err_and(session_ended)) {
+    if let Some((_, _, Err(e))) = orgs
+        .iter()
+        .find(|(_, _, r)| r.as_ref().is_err_and(session_ended))
+    {
         // An org token limited to other source IPs may also get 401 for one org only; a user
         // session that gets 401 everywhere has ended.
         if orgs.iter().all(|(_, _, r)| r.is_err()) && !matches!(user, Some(Ok(_))) {
@@ -57,7 +61,10 @@ pub(crate) async fn inventory(http: &Http, s: &Session) -> Result<Inventory> {
 
     let (user_tokens, user_tokens_error) = match user {
         None => (None, None),
-        Some(Ok(list)) => (Some(list.iter().map(|r| user_view(r, s, t)).collect()), None),
+        Some(Ok(list)) => (
+            Some(list.iter().map(|r| user_view(r, s, t)).collect()),
+            None,
+        ),
         Some(Err(e)) => (None, Some(e)),
     };
     let orgs = orgs

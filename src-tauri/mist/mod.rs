@@ -4,12 +4,15 @@
 
 pub mod auth;
 pub mod clouds;
+pub mod cookies;
 pub mod http;
 pub mod inventory;
 pub mod model;
 pub mod orgs;
 mod state;
 pub mod tokens;
+pub mod validate;
+pub mod views;
 
 pub use clouds::{builtin_clouds, Cloud};
 pub use model::*;

@@ -158,7 +158,10 @@ pub(crate) async fn reachable_orgs(
         .collect();
     let names = join_all(missing.iter().map(|id| async move {
         let call = Call::get(base, format!("/orgs/{id}"), auth);
-        (id, http.json::<RawNamed>(&call).await.ok().and_then(|o| o.name))
+        (
+            id,
+            http.json::<RawNamed>(&call).await.ok().and_then(|o| o.name),
+        )
     }))
     .await;
     for (id, name) in names {
@@ -241,7 +244,13 @@ pub(crate) async fn org_details(
     let sites_path = format!("/orgs/{}/sites", org.id);
     let groups_path = format!("/orgs/{}/sitegroups", org.id);
     let (s, g) = futures::join!(
-        paginated(http, base, auth, &sites_path, "see this organization's sites"),
+        paginated(
+            http,
+            base,
+            auth,
+            &sites_path,
+            "see this organization's sites"
+        ),
         paginated(
             http,
             base,

@@ -14,8 +14,9 @@ use super::model::{
     CloudInfo, CloudMatch, EmailLookup, Inventory, KeyTest, OrgDetails, PrivilegeInput,
     SessionInfo, SignInResult, TokenView,
 };
-use super::orgs::{self, privilege_view};
+use super::orgs;
 use super::tokens;
+use super::views;
 use crate::{Error, Result};
 
 /// The Mist side of the app's state. No Tauri types.
@@ -44,7 +45,10 @@ fn clean_token(token: &SecretString) -> Result<SecretString> {
         .unwrap_or(t)
         .trim();
     if t.is_empty() {
-        return Err(Error::invalid("token", "Paste the API token you want to sign in with."));
+        return Err(Error::invalid(
+            "token",
+            "Paste the API token you want to sign in with.",
+        ));
     }
     if t.chars().any(|c| c.is_whitespace() || c.is_control()) {
         return Err(Error::invalid(
@@ -104,7 +108,12 @@ impl MistState {
     /// A cloud by id ("emea01", "custom-0", "custom" = the last typed one) or by what was typed.
     pub fn cloud(&self, id_or_input: &str) -> Result<Cloud> {
         if id_or_input == "custom" {
-            if let Some(c) = self.custom.lock().unwrap_or_else(|p| p.into_inner()).clone() {
+            if let Some(c) = self
+                .custom
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .clone()
+            {
                 return Ok(c);
             }
         }
@@ -118,16 +127,23 @@ impl MistState {
     pub async fn find_cloud_by_email(&self, email: &str) -> Result<EmailLookup> {
         let email = email.trim();
         if !email.contains('@') || email.len() < 3 {
-            return Err(Error::invalid("email", "Enter your email address, like ada@example.com."));
+            return Err(Error::invalid(
+                "email",
+                "Enter your email address, like ada@example.com.",
+            ));
         }
         let asks = self.clouds.iter().map(|c| async move {
-            let r = tokio::time::timeout(DETECT_TIMEOUT, auth::lookup_email(&self.http, c, email)).await;
+            let r = tokio::time::timeout(DETECT_TIMEOUT, auth::lookup_email(&self.http, c, email))
+                .await;
             (c, r)
         });
         let mut out = EmailLookup::default();
         for (cloud, r) in futures::future::join_all(asks).await {
             match r {
-                Ok(Ok(Some(sso))) => out.matches.push(CloudMatch { cloud: cloud.info(), sso }),
+                Ok(Ok(Some(sso))) => out.matches.push(CloudMatch {
+                    cloud: cloud.info(),
+                    sso,
+                }),
                 Ok(Ok(None)) => {}
                 _ => out.unreachable.push(cloud.name.clone()),
             }
@@ -136,14 +152,22 @@ impl MistState {
     }
 
     /// Asks every cloud's `/self` with this token in parallel; the first that accepts it wins.
-    async fn find_cloud_by_token(&self, token: &SecretString) -> Result<(Cloud, crate::mist::model::RawSelf)> {
+    async fn find_cloud_by_token(
+        &self,
+        token: &SecretString,
+    ) -> Result<(Cloud, crate::mist::model::RawSelf)> {
         let mut asks: FuturesUnordered<_> = self
             .clouds
             .iter()
             .map(|c| async move {
                 let r = tokio::time::timeout(
                     DETECT_TIMEOUT,
-                    auth::fetch_self(&self.http, &c.api_url, Auth::Token(token), Some(DETECT_TIMEOUT)),
+                    auth::fetch_self(
+                        &self.http,
+                        &c.api_url,
+                        Auth::Token(token),
+                        Some(DETECT_TIMEOUT),
+                    ),
                 )
                 .await;
                 (c, r)
@@ -206,24 +230,36 @@ impl MistState {
         }
         let two_factor = two_factor.filter(|c| !c.expose_secret().trim().is_empty());
         let jar = Arc::new(CookieJar::new());
-        let outcome =
-            auth::login(&self.http, &cloud, &jar, email, &password, two_factor.as_ref()).await?;
+        let outcome = auth::login(
+            &self.http,
+            &cloud,
+            &jar,
+            email,
+            &password,
+            two_factor.as_ref(),
+        )
+        .await?;
         drop(password);
-        let needs_code = match outcome {
-            LoginOutcome::NeedsTwoFactor => true,
+        // Signed in, unless Mist still wants a code (login said so, or /self says 2FA is pending).
+        match outcome {
+            LoginOutcome::NeedsTwoFactor => {}
             LoginOutcome::Done => {
-                let me = auth::fetch_self(&self.http, &cloud.api_url, Auth::Cookies(&jar), None).await?;
+                let me =
+                    auth::fetch_self(&self.http, &cloud.api_url, Auth::Cookies(&jar), None).await?;
                 if !me.two_factor_pending() {
-                    let s = auth::build_session(&self.http, cloud, Credential::Password(jar), me).await?;
-                    return Ok(SignInResult::SignedIn { session: self.install(s).await });
+                    let s = auth::build_session(&self.http, cloud, Credential::Password(jar), me)
+                        .await?;
+                    return Ok(SignInResult::SignedIn {
+                        session: self.install(s).await,
+                    });
                 }
-                true
             }
-        };
-        debug_assert!(needs_code);
+        }
         *self.pending.lock().unwrap_or_else(|p| p.into_inner()) = Some(Pending { cloud, jar });
         match two_factor {
-            Some(code) => Ok(SignInResult::SignedIn { session: self.submit_two_factor(code).await? }),
+            Some(code) => Ok(SignInResult::SignedIn {
+                session: self.submit_two_factor(code).await?,
+            }),
             None => Ok(SignInResult::TwoFactorRequired),
         }
     }
@@ -231,7 +267,10 @@ impl MistState {
     /// The 2FA code for the pending password sign-in. A wrong code keeps it pending.
     pub async fn submit_two_factor(&self, code: SecretString) -> Result<SessionInfo> {
         if code.expose_secret().trim().is_empty() {
-            return Err(Error::invalid("code", "Enter the six-digit code from your authenticator app."));
+            return Err(Error::invalid(
+                "code",
+                "Enter the six-digit code from your authenticator app.",
+            ));
         }
         let (cloud, jar) = {
             let p = self.pending.lock().unwrap_or_else(|p| p.into_inner());
@@ -248,18 +287,26 @@ impl MistState {
                 "Mist did not accept the code. Enter the current six-digit code from your authenticator app.".into(),
             ));
         }
-        self.pending.lock().unwrap_or_else(|p| p.into_inner()).take();
+        self.pending
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .take();
         let s = auth::build_session(&self.http, cloud, Credential::Password(jar), me).await?;
         Ok(self.install(s).await)
     }
 
     /// Signs in with an existing user or org token; the cloud is found by `/self` when not given.
-    pub async fn sign_in_token(&self, token: SecretString, cloud_id: Option<&str>) -> Result<SessionInfo> {
+    pub async fn sign_in_token(
+        &self,
+        token: SecretString,
+        cloud_id: Option<&str>,
+    ) -> Result<SessionInfo> {
         let token = clean_token(&token)?;
         let (cloud, me) = match cloud_id.filter(|c| !c.trim().is_empty()) {
             Some(id) => {
                 let cloud = self.cloud(id)?;
-                match auth::fetch_self(&self.http, &cloud.api_url, Auth::Token(&token), None).await {
+                match auth::fetch_self(&self.http, &cloud.api_url, Auth::Token(&token), None).await
+                {
                     Ok(me) => (cloud, me),
                     Err(Error::Unauthorized(_)) => return Err(not_accepted(&cloud)),
                     Err(e) => return Err(e),
@@ -275,7 +322,8 @@ impl MistState {
     pub async fn set_remembered(&self, remembered: bool) -> Option<SessionInfo> {
         let guard = self.session.read().await;
         let s = guard.as_ref()?;
-        s.remembered.store(remembered, std::sync::atomic::Ordering::SeqCst);
+        s.remembered
+            .store(remembered, std::sync::atomic::Ordering::SeqCst);
         Some(s.view())
     }
 
@@ -293,7 +341,10 @@ impl MistState {
 
     /// Calls `/logout` (password sessions) and forgets the session and any pending 2FA sign-in.
     pub async fn sign_out(&self) {
-        self.pending.lock().unwrap_or_else(|p| p.into_inner()).take();
+        self.pending
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .take();
         let s = self.session.write().await.take();
         if let Some(s) = s {
             auth::logout(&self.http, &s).await;
@@ -319,8 +370,8 @@ impl MistState {
     pub async fn list_user_tokens(&self) -> Result<Vec<TokenView>> {
         let s = self.current().await?;
         let r = tokens::list_raw(&self.http, &s, None).await;
-        let now = tokens::now();
-        let r = r.map(|l| l.iter().map(|t| tokens::user_view(t, &s, now)).collect());
+        let now = views::now();
+        let r = r.map(|l| l.iter().map(|t| views::user_view(t, &s, now)).collect());
         self.check(&s, r).await
     }
 
@@ -331,8 +382,12 @@ impl MistState {
             Error::NotFound("This organization is not among the ones you can reach. Refresh, or sign in again if your access changed.".into())
         })?;
         let r = tokens::list_raw(&self.http, &s, Some(org_id)).await;
-        let now = tokens::now();
-        let r = r.map(|l| l.iter().map(|t| tokens::org_view(t, &org, &s, now)).collect());
+        let now = views::now();
+        let r = r.map(|l| {
+            l.iter()
+                .map(|t| views::org_view(t, &org, &s, now))
+                .collect()
+        });
         self.check(&s, r).await
     }
 
@@ -355,55 +410,45 @@ impl MistState {
         self.check(&s, r).await
     }
 
-    pub async fn rename_token(&self, kind: &str, org_id: Option<&str>, token_id: &str, name: &str) -> Result<TokenView> {
+    pub async fn rename_token(
+        &self,
+        kind: &str,
+        org_id: Option<&str>,
+        token_id: &str,
+        name: &str,
+    ) -> Result<TokenView> {
         let s = self.current().await?;
         let r = tokens::rename_token(&self.http, &s, kind, org_id, token_id, name).await;
         self.check(&s, r).await
     }
 
-    /// Changes an org token's name-independent access. `src_ips` cannot change (Mist forbids it).
-    pub async fn update_org_token_access(&self, org_id: &str, token_id: &str, privileges: &[PrivilegeInput]) -> Result<TokenView> {
+    /// Changes an org token's privileges (its name stays). There is no `src_ips` argument: Mist
+    /// never lets source IP limits change, so the existing list is sent back unchanged.
+    pub async fn update_org_token_access(
+        &self,
+        org_id: &str,
+        token_id: &str,
+        privileges: &[PrivilegeInput],
+    ) -> Result<TokenView> {
         let s = self.current().await?;
         let r = tokens::update_org_token_access(&self.http, &s, org_id, token_id, privileges).await;
         self.check(&s, r).await
     }
 
-    pub async fn delete_token(&self, kind: &str, org_id: Option<&str>, token_id: &str) -> Result<()> {
+    pub async fn delete_token(
+        &self,
+        kind: &str,
+        org_id: Option<&str>,
+        token_id: &str,
+    ) -> Result<()> {
         let s = self.current().await?;
         let r = tokens::delete_token(&self.http, &s, kind, org_id, token_id).await;
         self.check(&s, r).await
     }
 
-    /// Who is this key, and does it still work? (For saved keys.)
+    /// Who is this key, and does it still work? (For saved keys.) A refused key is `valid: false`.
     pub async fn test_key(&self, cloud_api: &str, key: &SecretString) -> Result<KeyTest> {
         let cloud = self.cloud(cloud_api)?;
-        let me = match auth::fetch_self(&self.http, &cloud.api_url, Auth::Token(key), None).await {
-            Ok(me) => me,
-            Err(Error::Unauthorized(_)) => {
-                return Ok(KeyTest {
-                    valid: false,
-                    identity: None,
-                    privileges: Vec::new(),
-                    message: format!("Mist no longer accepts this key: it was deleted, or removed after 90 days unused (or it belongs to another cloud than {}).", cloud.name),
-                })
-            }
-            Err(Error::Forbidden(_)) => {
-                return Ok(KeyTest {
-                    valid: false,
-                    identity: None,
-                    privileges: Vec::new(),
-                    message: "Mist refused this key from this computer. It may be limited to other source IP addresses.".into(),
-                })
-            }
-            Err(e) => return Err(e),
-        };
-        let identity = auth::identity(&me);
-        let privileges: Vec<_> = me.privileges.iter().map(privilege_view).collect();
-        let access = privileges.iter().map(|p| p.summary.clone()).collect::<Vec<_>>().join("; ");
-        let message = match &identity.email {
-            Some(email) => format!("Works. User token of {email}, with the same access as that account."),
-            None => format!("Works. Org token “{}”: {access}.", identity.name),
-        };
-        Ok(KeyTest { valid: true, identity: Some(identity), privileges, message })
+        auth::test_key(&self.http, &cloud, key).await
     }
 }

@@ -33,8 +33,11 @@ async fn sign_in_by_email_finds_the_cloud_that_knows_the_account() {
         "the preselected cloud is {chosen:?}, not the one that knows the account"
     );
     let second_host = second.url().trim_start_matches("http://").to_string();
-    d.wait_for_text(&format!("Your account is on Sim Europe ({second_host})"), SLOW)
-        .await;
+    d.wait_for_text(
+        &format!("Your account is on Sim Europe ({second_host})"),
+        SLOW,
+    )
+    .await;
 
     d.fill("Password", DEMO_PASSWORD).await;
     d.click(&d.button("Sign in").await).await;
@@ -62,9 +65,7 @@ async fn sign_in_by_email_finds_the_cloud_that_knows_the_account() {
     let laptop = id_of(&second.user_tokens("admin@example.com"), "laptop scripts").unwrap();
     let monitoring = id_of(&second.org_tokens(&retail), "monitoring").unwrap();
     for (id, name) in [(&laptop, "laptop scripts"), (&monitoring, "monitoring")] {
-        let row = d
-            .wait_by_name("row", name, None, SLOW)
-            .await;
+        let row = d.wait_by_name("row", name, None, SLOW).await;
         assert_eq!(
             d.attribute(&row, "data-token-id").await.as_deref(),
             Some(id.as_str()),
@@ -102,7 +103,10 @@ async fn two_factor_sign_in_explains_a_wrong_code_then_accepts_the_right_one() {
         "the wrong-code message does not mention the code: {message:?}"
     );
     assert!(
-        !d.text_in("body").await.unwrap_or_default().contains("Signed in as"),
+        !d.text_in("body")
+            .await
+            .unwrap_or_default()
+            .contains("Signed in as"),
         "a wrong code signed the admin in"
     );
 
@@ -144,8 +148,7 @@ async fn an_sso_account_is_told_why_and_offered_the_token_sign_in() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_remembered_token_signs_in_again_after_a_restart() {
-    if !built_for_e2e() || !throwaway_keyring("a_remembered_token_signs_in_again_after_a_restart")
-    {
+    if !built_for_e2e() || !throwaway_keyring("a_remembered_token_signs_in_again_after_a_restart") {
         return;
     }
     // Two clouds: the app has to find the one that knows the token.

@@ -22,11 +22,15 @@ async fn a_new_key_is_revealed_once_and_copied_to_the_clipboard() {
 
     // Before anything is done, the key is nowhere on the page.
     assert!(!d.page_text().await.contains(&issued));
-    let reveal = d.wait_by_name("button", "Reveal key", Some(DIALOG), SLOW).await;
+    let reveal = d
+        .wait_by_name("button", "Reveal key", Some(DIALOG), SLOW)
+        .await;
     assert!(d.is_enabled(&reveal).await);
     d.click(&reveal).await;
 
-    let shown = d.wait_by_name("output", "API key", Some(DIALOG), SLOW).await;
+    let shown = d
+        .wait_by_name("output", "API key", Some(DIALOG), SLOW)
+        .await;
     let key = d.text_of(&shown).await;
     assert!(
         key == issued,
@@ -35,18 +39,28 @@ async fn a_new_key_is_revealed_once_and_copied_to_the_clipboard() {
         issued.len()
     );
     // Revealing is a one-time act: the button is now disabled and says why.
-    let reveal = d.wait_by_name("button", "Reveal key", Some(DIALOG), SLOW).await;
-    assert!(!d.is_enabled(&reveal).await, "“Reveal key” still works after the reveal");
+    let reveal = d
+        .wait_by_name("button", "Reveal key", Some(DIALOG), SLOW)
+        .await;
+    assert!(
+        !d.is_enabled(&reveal).await,
+        "“Reveal key” still works after the reveal"
+    );
     d.wait_for_text("It cannot be shown again", SLOW).await;
     app.screenshot("reveal").await;
 
     // Copy: the backend puts the key on the clipboard and says when it clears it.
-    d.click(&d.wait_by_name("button", "Copy key", Some(DIALOG), SLOW).await)
-        .await;
+    d.click(
+        &d.wait_by_name("button", "Copy key", Some(DIALOG), SLOW)
+            .await,
+    )
+    .await;
     d.wait_for_text("The clipboard clears in 30 s", SLOW).await;
-    wait_for(Duration::from_secs(5), "the clipboard to hold the key", || async {
-        app.clipboard_text().await.as_deref() == Some(issued.as_str())
-    })
+    wait_for(
+        Duration::from_secs(5),
+        "the clipboard to hold the key",
+        || async { app.clipboard_text().await.as_deref() == Some(issued.as_str()) },
+    )
     .await;
 
     // Done closes the window without asking (the key was kept); the slot is gone.
@@ -116,8 +130,11 @@ async fn a_read_only_org_token_for_one_site_and_one_address_gets_exactly_that() 
     assert_eq!(token["src_ips"], serde_json::json!(["192.0.2.10"]));
 
     // Keep the key (copy), then close; the list shows the access in words.
-    d.click(&d.wait_by_name("button", "Copy key", Some(DIALOG), SLOW).await)
-        .await;
+    d.click(
+        &d.wait_by_name("button", "Copy key", Some(DIALOG), SLOW)
+            .await,
+    )
+    .await;
     d.wait_for_text("The clipboard clears in", SLOW).await;
     d.click(&d.wait_by_name("button", "Done", Some(DIALOG), SLOW).await)
         .await;
@@ -159,7 +176,10 @@ async fn a_token_is_renamed_then_deleted_after_a_confirmation_that_names_it() {
     let named = d
         .wait_by_name("row", "monitoring (Grafana)", None, SLOW)
         .await;
-    assert_eq!(d.attribute(&named, "data-token-id").await.as_deref(), Some(id.as_str()));
+    assert_eq!(
+        d.attribute(&named, "data-token-id").await.as_deref(),
+        Some(id.as_str())
+    );
 
     // Delete: the confirmation names the token (and its org); Cancel keeps it.
     d.click(&d.wait_by_name("button", "Delete", Some(&row), SLOW).await)
@@ -174,22 +194,31 @@ async fn a_token_is_renamed_then_deleted_after_a_confirmation_that_names_it() {
         "the confirmation does not name the token: {body}"
     );
     app.screenshot("delete-confirm").await;
-    d.click(&d.wait_by_name("button", "Cancel", Some(ALERT_DIALOG), SLOW).await)
-        .await;
+    d.click(
+        &d.wait_by_name("button", "Cancel", Some(ALERT_DIALOG), SLOW)
+            .await,
+    )
+    .await;
     d.wait_gone(ALERT_DIALOG, "Delete “monitoring (Grafana)”?", None, SLOW)
         .await;
     assert!(sim.org_tokens(&org).iter().any(|t| t["id"] == id.as_str()));
 
     d.click(&d.wait_by_name("button", "Delete", Some(&row), SLOW).await)
         .await;
-    d.click(&d.wait_by_name("button", "Delete", Some(ALERT_DIALOG), SLOW).await)
-        .await;
+    d.click(
+        &d.wait_by_name("button", "Delete", Some(ALERT_DIALOG), SLOW)
+            .await,
+    )
+    .await;
     wait_for_sim(SLOW, "the token to be gone from the sim", || {
         !sim.org_tokens(&org).iter().any(|t| t["id"] == id.as_str())
     })
     .await;
     d.wait_gone("row", "monitoring (Grafana)", None, SLOW).await;
-    assert!(d.find_css(&row).await.is_none(), "the deleted token's row is still there");
+    assert!(
+        d.find_css(&row).await.is_none(),
+        "the deleted token's row is still there"
+    );
     // The other org token is untouched.
     assert!(id_of(&sim.org_tokens(&org), "ci pipeline").is_some());
     app.quit().await;
@@ -209,7 +238,8 @@ async fn escape_before_keeping_the_key_asks_before_losing_it() {
 
     // Escape with the key neither revealed, copied nor saved: a confirmation, not a close.
     d.press("\u{E00C}").await;
-    d.wait_for_text("Close without keeping the key?", SLOW).await;
+    d.wait_for_text("Close without keeping the key?", SLOW)
+        .await;
     let warning = wait_alert(&app, "The key will be lost").await;
     assert!(warning.contains("“e2e escape”"), "warning: {warning}");
     for b in ["Go back", "Close and lose the key", "Delete token"] {
@@ -218,17 +248,27 @@ async fn escape_before_keeping_the_key_asks_before_losing_it() {
     app.screenshot("close-unkept").await;
 
     // Go back: the key window again, the key still obtainable.
-    d.click(&d.wait_by_name("button", "Go back", Some(DIALOG), SLOW).await)
+    d.click(
+        &d.wait_by_name("button", "Go back", Some(DIALOG), SLOW)
+            .await,
+    )
+    .await;
+    let reveal = d
+        .wait_by_name("button", "Reveal key", Some(DIALOG), SLOW)
         .await;
-    let reveal = d.wait_by_name("button", "Reveal key", Some(DIALOG), SLOW).await;
     assert!(d.is_enabled(&reveal).await);
 
     // Escape again, then delete the token instead of leaving an unusable one behind.
     d.press("\u{E00C}").await;
-    d.click(&d.wait_by_name("button", "Delete token", Some(DIALOG), SLOW).await)
-        .await;
+    d.click(
+        &d.wait_by_name("button", "Delete token", Some(DIALOG), SLOW)
+            .await,
+    )
+    .await;
     wait_for_sim(SLOW, "the unkept token to be deleted", || {
-        !sim.user_tokens(ADMIN).iter().any(|t| t["id"] == id.as_str())
+        !sim.user_tokens(ADMIN)
+            .iter()
+            .any(|t| t["id"] == id.as_str())
     })
     .await;
     d.wait_gone("button", "Reveal key", None, SLOW).await;

@@ -146,7 +146,10 @@ impl WebDriver {
     /// selector) whose accessible name is exactly `name`, optionally inside `scope` (CSS).
     pub async fn all_by_name(&self, role: &str, name: &str, scope: Option<&str>) -> Vec<Element> {
         let v = self
-            .execute(FIND_BY_NAME_JS, vec![json!(role), json!(name), json!(scope)])
+            .execute(
+                FIND_BY_NAME_JS,
+                vec![json!(role), json!(name), json!(scope)],
+            )
             .await;
         v.as_array()
             .cloned()
@@ -363,7 +366,10 @@ impl WebDriver {
 
     pub async fn page_text(&self) -> String {
         let v = self
-            .execute("return document.body ? document.body.innerText : '';", vec![])
+            .execute(
+                "return document.body ? document.body.innerText : '';",
+                vec![],
+            )
             .await;
         v.as_str().unwrap_or_default().to_string()
     }
