@@ -41,7 +41,7 @@ cpu="$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')"
 mem="$(awk '/MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo)"
 os="$(. /etc/os-release 2>/dev/null && echo "$PRETTY_NAME" || uname -s)"
 webkit="$(dpkg-query -W -f='${Version}' libwebkit2gtk-4.1-0 2>/dev/null || echo '?')"
-machine="$(nproc) CPUs ($cpu), $mem RAM, $os, Linux $(uname -r), WebKitGTK $webkit, $(rustc --version | cut -d' ' -f1-2), Xvfb (software rendering)"
+machine="$(nproc) CPUs ($cpu), $mem RAM, $os, Linux $(uname -r), WebKitGTK $webkit, $(rustc --version | cut -d' ' -f1-2), Xvfb (software rendering); $(date -u '+%Y-%m-%d %H:%M UTC')"
 
 # --- builds -------------------------------------------------------------------------------------
 app=target/release/mist-token-manager
@@ -63,15 +63,25 @@ if [[ "${BENCH_SKIP_BUILD:-}" != 1 ]]; then
       cargo build --release --manifest-path tests/bench-baseline/Cargo.toml --features custom-protocol
   fi
 
+fi
+# Hard links to the binaries just built: everything below measures these files, even if someone
+# rebuilds target/release meanwhile.
+mkdir -p "$out/bin"
+ln -f "$app" "$out/bin/mist-token-manager"
+ln -f "$base" "$out/bin/bench-baseline"
+app="$out/bin/mist-token-manager"
+base="$out/bin/bench-baseline"
+if [[ "${BENCH_SKIP_BUILD:-}" != 1 || ! -x "$driver" ]]; then
   say "building the benchmark driver (tests/bench)"
-  build driver-build env CARGO_TARGET_DIR=target/bench-driver \
+  # MIST_BENCH_APP: the binary the e2e harness (reused by the driver) starts under tauri-driver.
+  build driver-build env CARGO_TARGET_DIR=target/bench-driver MIST_BENCH_APP="$root/$app" \
     cargo build --release --manifest-path tests/bench/Cargo.toml
 fi
 
 # --- size ---------------------------------------------------------------------------------------
 say "size"
 {
-  echo "machine.summary=$machine"
+  echo "machine.summary=$machine; load average $(cut -d' ' -f1-3 /proc/loadavg) when the measurements began (the cores are shared)"
   for pair in "app:$app:target/release/bundle/deb" "baseline:$base:target/bench-baseline/release/bundle/deb"; do
     IFS=: read -r key bin debdir <<<"$pair"
     if [[ -f "$bin" ]]; then
@@ -91,15 +101,17 @@ cat "$out/size.txt" >&2
 # --- cold start and idle memory -----------------------------------------------------------------
 say "cold start and idle memory: $runs runs each (+1 warm-up), interleaved, one Xvfb"
 if ! bash scripts/with-keyring.sh "$driver" startup --app "$app" --baseline "$base" --runs "$runs" \
-     >"$out/startup.txt"; then
-  echo "bench: the start-up benchmark failed" >&2
+     >"$out/startup.txt" 2> >(tee "$out/startup.log" | grep --line-buffered '^bench:' >&2); then
+  tail -n 30 "$out/startup.log" >&2
+  echo "bench: the start-up benchmark failed (log: $out/startup.log)" >&2
 fi
 
 # --- the token list in the window ---------------------------------------------------------------
 say "token list in the window: 100 orgs × 20 tokens, over WebDriver"
 if ! bash scripts/with-keyring.sh "$driver" window --orgs 100 --tokens 20 --runs "$view_runs" \
-     --shots "$out" >"$out/window.txt"; then
-  echo "bench: the window benchmark failed" >&2
+     --shots "$out" >"$out/window.txt" 2>"$out/window.log"; then
+  tail -n 30 "$out/window.log" >&2
+  echo "bench: the window benchmark failed (log: $out/window.log)" >&2
 fi
 
 # --- the backend's benchmarks -------------------------------------------------------------------

@@ -4,6 +4,7 @@
 
 pub mod commands;
 pub mod error;
+pub mod logging;
 pub mod mist;
 pub mod secrets;
 pub mod state;
@@ -58,6 +59,7 @@ pub fn builder<R: tauri::Runtime>(state: AppState) -> tauri::Builder<R> {
 
 /// Starts the desktop app.
 pub fn run() {
+    logging::init();
     let state = match AppState::from_env() {
         Ok(state) => state,
         Err(e) => {

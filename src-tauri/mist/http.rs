@@ -363,8 +363,19 @@ impl Http {
                 .header(CONTENT_TYPE, "application/json")
                 .body(body.clone());
         }
-        let mut resp = req.send().await.map_err(|e| transport_error(&e, &host))?;
+        let started = std::time::Instant::now();
+        let mut resp = req.send().await.map_err(|e| {
+            log::debug!("{} {host}{} failed: {e}", call.method, call.path);
+            transport_error(&e, &host)
+        })?;
         let status = resp.status().as_u16();
+        // Method, host, path and status only: never headers, query values or bodies.
+        log::debug!(
+            "{} {host}{} -> {status} in {} ms",
+            call.method,
+            call.path,
+            started.elapsed().as_millis()
+        );
         let headers = resp.headers().clone();
         if let Auth::Cookies(jar) = call.auth {
             jar.store(&headers);

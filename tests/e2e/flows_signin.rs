@@ -183,10 +183,9 @@ async fn a_remembered_token_signs_in_again_after_a_restart() {
     );
     // The token the app signed in with is marked in the list.
     d.wait_for_text("This app is signed in with it", SLOW).await;
-    let home = app.quit().await;
 
-    // Relaunch with the same data dirs: signed in by itself, no sign-in screen.
-    let app = launch_in(&clouds, Some(home)).await;
+    // Quit and start again with the same data dirs: signed in by itself, no sign-in screen.
+    let app = app.restart().await;
     let d = &app.driver;
     wait_signed_in(&app).await;
     assert!(
@@ -201,5 +200,22 @@ async fn a_remembered_token_signs_in_again_after_a_restart() {
         Some("Sim Europe")
     );
     app.screenshot("remembered").await;
+
+    // Sign out and forget it: the next start shows the sign-in screen again.
+    d.click(&d.button("Sign out").await).await;
+    let forget = d
+        .wait_by_name("checkbox", "Also forget the remembered token", None, SLOW)
+        .await;
+    d.click(&forget).await;
+    d.click(
+        &d.wait_by_name("button", "Sign out", Some(ALERT_DIALOG), SLOW)
+            .await,
+    )
+    .await;
+    d.wait_by_name("field", "Email", None, SLOW).await;
+    let app = app.restart().await;
+    let d = &app.driver;
+    d.wait_by_name("field", "Email", None, SLOW).await;
+    assert!(!d.page_text().await.contains("Signed in as"));
     app.quit().await;
 }

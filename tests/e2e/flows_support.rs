@@ -59,14 +59,6 @@ pub async fn cloud(cookie_suffix: &str, seed: Seed) -> SimHandle {
 
 /// Launches the app with these clouds (name, simulator) as its cloud list.
 pub async fn launch(clouds: &[(&str, &SimHandle)]) -> RunningApp {
-    launch_in(clouds, None).await
-}
-
-/// Launches the app with these clouds, reusing a previous launch's home (data, config, cache).
-pub async fn launch_in(
-    clouds: &[(&str, &SimHandle)],
-    home: Option<std::path::PathBuf>,
-) -> RunningApp {
     RunningApp::launch(AppOptions {
         clouds: clouds
             .iter()
@@ -75,7 +67,7 @@ pub async fn launch_in(
                 api: sim.url(),
             })
             .collect(),
-        home,
+        home: None,
     })
     .await
 }

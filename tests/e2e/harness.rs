@@ -33,7 +33,10 @@ pub struct RunningApp {
     tauri_driver: Child,
     _display: Display,
     pub home: PathBuf,
-    _lock: tokio::sync::MutexGuard<'static, ()>,
+    /// The cloud list the app was given (kept for a restart).
+    clouds: Vec<serde_json::Value>,
+    /// Held for the app's life (and across a restart); None only while restarting.
+    _lock: Option<tokio::sync::MutexGuard<'static, ()>>,
 }
 
 /// Where screenshots go: `artifacts/screenshots/` at the project root (not in git).
@@ -78,6 +81,36 @@ pub fn temp_home(tag: &str) -> PathBuf {
     dir
 }
 
+/// A private copy of the app binary, taken once per test run. Others working in the same target
+/// dir may rebuild `target/debug/mist-token-manager` without `custom-protocol` while the tests
+/// run (that build waits for a Vite dev server); the copy keeps the binary this test was built
+/// with.
+fn app_binary() -> &'static Path {
+    static COPY: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    COPY.get_or_init(|| {
+        let built = Path::new(env!("CARGO_BIN_EXE_mist-token-manager"));
+        let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("e2e-app");
+        std::fs::create_dir_all(&dir).expect("a dir for the app copy");
+        // Copies left by earlier runs whose process is gone.
+        for old in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+            let name = old.file_name().to_string_lossy().into_owned();
+            if let Some(pid) = name.strip_prefix("mist-token-manager-") {
+                if !Path::new("/proc").join(pid).exists() {
+                    let _ = std::fs::remove_file(old.path());
+                }
+            }
+        }
+        let copy = dir.join(format!("mist-token-manager-{}", std::process::id()));
+        let _ = std::fs::remove_file(&copy);
+        // A hard link keeps this build's file even when cargo writes a new one; a copy otherwise.
+        if std::fs::hard_link(built, &copy).is_ok() || std::fs::copy(built, &copy).is_ok() {
+            copy
+        } else {
+            built.to_path_buf()
+        }
+    })
+}
+
 fn wait_for_port(port: u16, timeout: Duration) -> bool {
     let started = Instant::now();
     while started.elapsed() < timeout {
@@ -93,19 +126,38 @@ impl RunningApp {
     /// Launches the app binary in a fresh window and waits until the UI reports it is ready.
     pub async fn launch(opts: AppOptions) -> RunningApp {
         let lock = ONE_APP_AT_A_TIME.lock().await;
-        let home = opts.home.clone().unwrap_or_else(|| temp_home("app"));
         let clouds: Vec<serde_json::Value> = opts
             .clouds
             .iter()
             .map(|c| serde_json::json!({ "name": c.name, "api": c.api }))
             .collect();
+        Self::launch_holding(clouds, opts.home, lock).await
+    }
+
+    /// Quits the app and launches it again with the same home and clouds, without letting
+    /// another test's app in between (state outside the home, like the keychain, stays put).
+    pub async fn restart(mut self) -> RunningApp {
+        let lock = self._lock.take().expect("the app lock");
+        let (clouds, home) = (self.clouds.clone(), self.home.clone());
+        self.driver.close().await;
+        drop(self);
+        Self::launch_holding(clouds, Some(home), lock).await
+    }
+
+    async fn launch_holding(
+        clouds: Vec<serde_json::Value>,
+        home: Option<PathBuf>,
+        lock: tokio::sync::MutexGuard<'static, ()>,
+    ) -> RunningApp {
+        let home = home.unwrap_or_else(|| temp_home("app"));
         let clouds_file = home.join("clouds.json");
         std::fs::write(&clouds_file, serde_json::to_vec(&clouds).unwrap()).unwrap();
 
         let display = Display::start();
         let port = free_port();
         let native_port = free_port();
-        let app = env!("CARGO_BIN_EXE_mist-token-manager");
+        let app = app_binary();
+        let app = app.to_str().expect("a UTF-8 path");
         let tauri_driver = Command::new(tauri_driver_path())
             .args(["--port", &port.to_string()])
             .args(["--native-port", &native_port.to_string()])
@@ -146,7 +198,8 @@ impl RunningApp {
             tauri_driver,
             _display: display,
             home,
-            _lock: lock,
+            clouds,
+            _lock: Some(lock),
         };
         running.wait_ready().await;
         running

@@ -3,7 +3,7 @@
 //! ```text
 //! mist-bench startup --app BIN --baseline BIN [--runs 7] [--cloud URL]
 //!     cold start (spawn → ready line) and idle PSS/RSS of both, interleaved, one Xvfb
-//! mist-bench window [--orgs 100] [--tokens 20] [--runs 5] [--shots DIR]
+//! mist-bench window [--orgs 100] [--tokens 20] [--runs 5] [--shots DIR] [--css STYLES]
 //!     the token list in the app window over WebDriver (the app binary is the one build.rs named)
 //! mist-bench report FILE...
 //!     the markdown table from the key=value lines of the other commands (and bench.sh's)
@@ -83,6 +83,7 @@ fn main() {
                 num("--tokens", 20),
                 num("--runs", 5),
                 &shots,
+                arg(&args, "--css").as_deref(),
                 &mut out,
             ));
         }

@@ -2,7 +2,6 @@
 //! size (PSS) / resident set size (RSS) from /proc/PID/smaps_rollup.
 
 use std::collections::HashMap;
-use std::path::Path;
 use std::time::{Duration, Instant};
 
 /// State letter and parent pid of a process, from /proc/PID/stat.
@@ -63,12 +62,13 @@ pub fn comm(pid: u32) -> String {
         .unwrap_or_else(|_| "?".into())
 }
 
-/// The first descendant of `root` running `exe` (compared after resolving symlinks).
-pub fn find_descendant_by_exe(root: u32, exe: &Path) -> Option<u32> {
-    let want = std::fs::canonicalize(exe).ok()?;
+/// The first descendant of `root` whose executable's file name starts with `name` (the e2e
+/// harness runs a hard-linked copy named `mist-token-manager-PID`).
+pub fn find_descendant_by_exe_name(root: u32, name: &str) -> Option<u32> {
     descendants(root).into_iter().find(|&p| {
         std::fs::read_link(format!("/proc/{p}/exe"))
-            .map(|e| e == want)
+            .ok()
+            .and_then(|e| e.file_name().map(|n| n.to_string_lossy().starts_with(name)))
             .unwrap_or(false)
     })
 }

@@ -1,0 +1,157 @@
+//! The leak test of the whole app: a full flow (sign in, inventory, create, reveal, copy, save,
+//! test, rename, forget, sign in with the new key, sign out) through the real command list on
+//! Tauri's mock runtime, with logging at its most verbose (`trace`, including reqwest's and
+//! rustls's own logs), in a child process whose stdout and stderr are captured. The new key, the
+//! password and the session cookie must appear nowhere in that output, in the app's data dir, or
+//! in any command response, except the one `reveal_key` answer.
+
+#[path = "support/mist.rs"]
+mod mist_support;
+#[path = "support/secrets.rs"]
+mod secrets_support;
+
+use mist_sim::{Sim, SimConfig, UserSpec};
+use serde_json::json;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+const CHILD_ENV: &str = "MIST_TM_LEAK_CHILD_OUT";
+
+/// The flow itself; it runs only as the child the parent test starts.
+#[test]
+fn child_flow() {
+    let Some(out) = std::env::var_os(CHILD_ENV).map(PathBuf::from) else {
+        return; // Not the child: nothing to do (the parent test below runs this in a child).
+    };
+    mist_token_manager_lib::logging::init();
+    let password = format!("Pw-{}-leak", uuid::Uuid::new_v4().simple());
+    let sim = tauri::async_runtime::block_on(Sim::start(SimConfig::default()));
+    let acme = sim.org_id("Acme Retail").expect("demo org");
+    sim.add_user(UserSpec {
+        email: "leak@example.com".into(),
+        password: password.clone(),
+        first_name: "Lee".into(),
+        last_name: "Kage".into(),
+        two_factor: None,
+        sso: false,
+        privileges: vec![json!({"scope": "org", "role": "admin", "org_id": acme})],
+    });
+    let (secrets, fixture) = secrets_support::fixture();
+    let app = secrets_support::App::with_mist(mist_support::state_for(&sim), secrets);
+
+    let mut responses = Vec::new();
+    let mut call = |cmd: &str, args: serde_json::Value| -> serde_json::Value {
+        let text = app
+            .invoke(cmd, args)
+            .unwrap_or_else(|e| panic!("{cmd} failed: {e}"));
+        if cmd != "reveal_key" {
+            responses.push(format!("{cmd}: {text}"));
+        }
+        serde_json::from_str(&text).unwrap()
+    };
+
+    call("find_cloud_by_email", json!({"email": "leak@example.com"}));
+    call(
+        "sign_in_password",
+        json!({"cloudId": "sim", "email": "leak@example.com", "password": password, "twoFactor": null}),
+    );
+    call("inventory", json!({}));
+    let created = call("create_user_token", json!({"name": "leak test"}));
+    let slot = created["slot"]["slot_id"].as_str().unwrap().to_string();
+    let key = sim.last_issued_key().expect("the simulator issued a key");
+    let revealed = call("reveal_key", json!({"slotId": slot}));
+    assert_eq!(revealed["key"], key, "the one reveal carries the key");
+    call("copy_key", json!({"slotId": slot}));
+    let saved = call("save_key", json!({"slotId": slot, "label": "leak label"}));
+    let id = saved["id"].as_str().unwrap().to_string();
+    call("slot_status", json!({"slotId": slot}));
+    call("dismiss_key", json!({"slotId": slot}));
+    call("list_saved_keys", json!({}));
+    let test = call("test_saved_key", json!({"id": id}));
+    assert_eq!(test["valid"], true, "the saved key works: {test}");
+    call("copy_saved_key", json!({"id": id}));
+    call("rename_saved_key", json!({"id": id, "label": "renamed"}));
+    call("forget_saved_key", json!({"id": id}));
+    call("sign_out", json!({"forgetRemembered": false}));
+    call(
+        "sign_in_token",
+        json!({"token": key, "cloudId": "sim", "remember": false}),
+    );
+    call("inventory", json!({}));
+    call("session_info", json!({}));
+    call("sign_out", json!({"forgetRemembered": false}));
+
+    std::fs::write(out.join("responses.txt"), responses.join("\n")).unwrap();
+    // Test-only hand-over of what to search for (outside the data dir, removed by the parent).
+    std::fs::write(out.join("needles.txt"), format!("{key}\n{password}\n")).unwrap();
+    std::fs::write(
+        out.join("data_dir.txt"),
+        fixture.dir.to_string_lossy().as_bytes(),
+    )
+    .unwrap();
+    // Keep the data dir for the parent to inspect.
+    std::mem::forget(fixture);
+}
+
+fn all_files(dir: &Path) -> Vec<(PathBuf, String)> {
+    secrets_support::files_text(dir)
+}
+
+#[test]
+fn no_secret_leaks_anywhere_during_a_full_flow() {
+    if std::env::var_os(CHILD_ENV).is_some() {
+        return;
+    }
+    let out = secrets_support::temp_dir("leak-out");
+    let output = Command::new(std::env::current_exe().unwrap())
+        .args(["--exact", "child_flow", "--nocapture", "--test-threads=1"])
+        .env(CHILD_ENV, &out)
+        .env("MIST_TOKEN_MANAGER_LOG", "trace")
+        .env("RUST_LOG", "trace")
+        .env("RUST_BACKTRACE", "full")
+        .output()
+        .expect("run the child flow");
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert!(
+        output.status.success(),
+        "the flow failed:\n{stdout}\n{stderr}"
+    );
+    // The logging really was on: each request left a line.
+    assert!(
+        stderr.contains("/self/apitokens -> 200"),
+        "expected request logs at trace level"
+    );
+
+    let needles = std::fs::read_to_string(out.join("needles.txt")).unwrap();
+    let responses = std::fs::read_to_string(out.join("responses.txt")).unwrap();
+    let data_dir = PathBuf::from(std::fs::read_to_string(out.join("data_dir.txt")).unwrap());
+    let data_files = all_files(&data_dir);
+    assert!(
+        data_files
+            .iter()
+            .any(|(p, _)| p.ends_with("saved-keys.json")),
+        "the index file was written"
+    );
+    for (what, secret) in ["the new key", "the password"].iter().zip(needles.lines()) {
+        assert!(secret.len() >= 16);
+        // The secret itself, and any 12-character slice of it (a partial leak).
+        let pieces: Vec<&str> = (0..=secret.len() - 12)
+            .step_by(4)
+            .map(|i| &secret[i..i + 12])
+            .collect();
+        for piece in std::iter::once(secret).chain(pieces) {
+            assert!(!stdout.contains(piece), "{what} reached stdout");
+            assert!(!stderr.contains(piece), "{what} reached stderr");
+            assert!(
+                !responses.contains(piece),
+                "{what} reached a command response other than the reveal"
+            );
+            for (path, text) in &data_files {
+                assert!(!text.contains(piece), "{what} reached {}", path.display());
+            }
+        }
+    }
+    let _ = std::fs::remove_dir_all(&out);
+    let _ = std::fs::remove_dir_all(&data_dir);
+}
