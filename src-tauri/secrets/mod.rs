@@ -104,9 +104,18 @@ impl SecretsState {
     /// The state before the app knows its data dir and clipboard (they come from Tauri in
     /// `setup`: call [`Vault::set_data_dir`] and [`ClipboardPolicy::set_clipboard`]).
     /// `MIST_TOKEN_MANAGER_DATA_DIR`, if set, is used as the data dir.
+    /// `MIST_TOKEN_MANAGER_CLIPBOARD_CLEAR_SECS` changes the 30 s clipboard clearing delay
+    /// (0: never clear).
     pub fn from_env() -> Self {
         let dir = std::env::var_os("MIST_TOKEN_MANAGER_DATA_DIR").map(PathBuf::from);
-        Self::build(dir, Arc::new(NoClipboard), SecretsConfig::default())
+        let mut config = SecretsConfig::default();
+        if let Some(secs) = std::env::var("MIST_TOKEN_MANAGER_CLIPBOARD_CLEAR_SECS")
+            .ok()
+            .and_then(|v| v.trim().parse::<u64>().ok())
+        {
+            config.clear_after = (secs > 0).then(|| Duration::from_secs(secs));
+        }
+        Self::build(dir, Arc::new(NoClipboard), config)
     }
 
     fn build(data_dir: Option<PathBuf>, clipboard: Arc<dyn Clipboard>, c: SecretsConfig) -> Self {

@@ -91,11 +91,16 @@ async fn a_saved_key_is_tested_copied_and_forgotten() {
     })
     .await;
     let answer = d.text_in(&row).await.unwrap_or_default();
+    app.screenshot("saved-keys").await;
     assert!(
         answer.contains(ADMIN),
         "the test does not say whose key it is: {answer}"
     );
-    app.screenshot("saved-keys").await;
+    // The answer says its verdict once (the row shows “Works.” and then the message).
+    assert!(
+        !answer.contains("Works. Works."),
+        "the verdict is said twice: {answer}"
+    );
 
     // Copy: the saved key reaches the clipboard.
     d.click(&d.wait_by_name("button", "Copy", Some(&row), SLOW).await)

@@ -131,14 +131,21 @@ async fn an_sso_account_is_told_why_and_offered_the_token_sign_in() {
     d.click(&d.button("Continue").await).await;
     d.wait_for_text("Your account uses single sign-on", SLOW)
         .await;
+    app.screenshot("sso").await;
     let page = d.page_text().await;
     assert!(
         page.contains("does not let SSO accounts sign in with a password"),
         "the SSO notice does not explain why: {page}"
     );
+    // Mist does not let SSO admins create user tokens (NOTES.md): the way in is an org token
+    // that a Super User of the organization creates, and the notice must say so.
+    let lower = page.to_lowercase();
+    assert!(
+        lower.contains("org token") || lower.contains("organization token"),
+        "the SSO notice does not point to an org token (SSO admins cannot create user tokens): {page}"
+    );
     // No password field is offered to an SSO admin.
     assert!(d.all_by_name("field", "Password", None).await.is_empty());
-    app.screenshot("sso").await;
 
     d.click(&d.button("Sign in with an API token").await).await;
     d.wait_by_name("field", "API token", None, SLOW).await;

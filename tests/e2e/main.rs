@@ -4,7 +4,6 @@
 //! Needs Xvfb, WebKitWebDriver and tauri-driver (scripts/setup.sh installs them) and the app built
 //! with the `custom-protocol` feature so that it serves its bundled UI (`make test` does this).
 
-mod flows_debug;
 mod flows_errors;
 mod flows_keys;
 mod flows_signin;

@@ -57,6 +57,19 @@ if (!scope) return [];
 return Array.from(scope.querySelectorAll(selectors[role] || role)).filter(e => visible(e) && accName(e) === name);
 "#;
 
+/// Makes a page that fits the window one pixel taller (see [`WebDriver::screenshot`]); returns
+/// whether it did.
+const SCREENSHOT_NUDGE_JS: &str = r#"
+const html = document.documentElement;
+if (!html || html.scrollHeight > window.innerHeight || document.getElementById('e2e-screenshot-nudge')) return false;
+const s = document.createElement('style');
+s.id = 'e2e-screenshot-nudge';
+s.textContent = 'html { min-height: calc(100vh + 1px); }';
+document.head.appendChild(s);
+void html.offsetHeight;
+return true;
+"#;
+
 impl WebDriver {
     /// Creates a session through tauri-driver at `driver_port`, then talks to WebKitWebDriver at
     /// `native_port` directly.
@@ -391,7 +404,18 @@ impl WebDriver {
 
     /// Saves a PNG screenshot of the window; returns its size in bytes.
     pub async fn screenshot(&self, path: &std::path::Path) -> usize {
+        // WebKitGTK under Xvfb never answers a screenshot of some pages that fit the window
+        // (seen on the signed-in screens; a page with a scrollbar is fine): make such a page one
+        // pixel taller for the picture (a scrollbar shows), then put it back.
+        let nudged = self.execute(SCREENSHOT_NUDGE_JS, vec![]).await;
         let v = self.call(reqwest::Method::GET, "/screenshot", None).await;
+        if nudged.as_bool() == Some(true) {
+            self.execute(
+                "const s = document.getElementById('e2e-screenshot-nudge'); if (s) s.remove(); return null;",
+                vec![],
+            )
+            .await;
+        }
         Self::check(&v, "screenshot");
         let png = decode_base64(v.as_str().expect("screenshot data"));
         if let Some(dir) = path.parent() {

@@ -57,7 +57,7 @@ describe('Saved keys', () => {
       list_saved_keys: listOf([key(), key({ id: 'k2', label: 'Old' })]),
       test_saved_key: ({ id }: Record<string, unknown>) =>
         id === 'k1'
-          ? { valid: true, identity: { kind: 'org_token', email: null, name: 'CI pipeline', via_sso: false }, privileges: [], message: 'Org token “CI pipeline” with read access to Acme Retail.' }
+          ? { valid: true, identity: { kind: 'org_token', email: null, name: 'CI pipeline', via_sso: false }, privileges: [], message: 'Works. Org token “CI pipeline” with read access to Acme Retail.' }
           : { valid: false, identity: null, privileges: [], message: 'Mist refused this key: it was deleted or removed after 90 days unused.' },
     });
     await waitFor(() => expect(row('k1')).toBeInTheDocument());
@@ -65,6 +65,8 @@ describe('Saved keys', () => {
     expect(test1).toHaveAccessibleDescription('CI prod');
     await user.click(test1);
     expect(await within(row('k1')).findByText(/Org token “CI pipeline” with read access to Acme Retail\./)).toHaveTextContent(/^Works\./);
+    // The backend's message already starts with "Works."; the UI does not say it twice.
+    expect(within(row('k1')).queryByText(/Works\.\s*Works\./)).not.toBeInTheDocument();
     await user.click(within(row('k2')).getByRole('button', { name: 'Test' }));
     expect(await within(row('k2')).findByText(/Mist refused this key/)).toHaveTextContent(/^Does not work\./);
     expect(argsOf(calls, 'test_saved_key')).toEqual([{ id: 'k1' }, { id: 'k2' }]);

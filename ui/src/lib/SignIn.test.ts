@@ -188,6 +188,8 @@ describe('SignIn: SSO', () => {
     await enterEmail(user);
     expect(await screen.findByRole('heading', { name: 'Your account uses single sign-on' })).toBeInTheDocument();
     expect(screen.getByText(/does not let\s+SSO accounts sign in with a password/)).toBeInTheDocument();
+    // SSO admins cannot create user tokens: the way in is an org token from a Super User.
+    expect(screen.getByText(/ask a Super User of your organization to create an org token/)).toBeInTheDocument();
     expect(screen.queryByLabelText('Password')).not.toBeInTheDocument();
     await user.click(screen.getByRole('button', { name: 'Sign in with an API token' }));
     expect(screen.getByLabelText('API token')).toBeInTheDocument();
