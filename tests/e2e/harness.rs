@@ -35,6 +35,8 @@ pub struct RunningApp {
     pub home: PathBuf,
     /// The cloud list the app was given (kept for a restart).
     clouds: Vec<serde_json::Value>,
+    /// Extra environment for the app (kept for a restart).
+    env: Vec<(String, String)>,
     /// Held for the app's life (and across a restart); None only while restarting.
     _lock: Option<tokio::sync::MutexGuard<'static, ()>>,
 }
@@ -125,27 +127,37 @@ fn wait_for_port(port: u16, timeout: Duration) -> bool {
 impl RunningApp {
     /// Launches the app binary in a fresh window and waits until the UI reports it is ready.
     pub async fn launch(opts: AppOptions) -> RunningApp {
+        Self::launch_with_env(opts, &[]).await
+    }
+
+    /// Like [`RunningApp::launch`], with extra environment variables for the app.
+    pub async fn launch_with_env(opts: AppOptions, env: &[(&str, &str)]) -> RunningApp {
+        let env: Vec<(String, String)> = env
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
         let lock = ONE_APP_AT_A_TIME.lock().await;
         let clouds: Vec<serde_json::Value> = opts
             .clouds
             .iter()
             .map(|c| serde_json::json!({ "name": c.name, "api": c.api }))
             .collect();
-        Self::launch_holding(clouds, opts.home, lock).await
+        Self::launch_holding(clouds, env, opts.home, lock).await
     }
 
     /// Quits the app and launches it again with the same home and clouds, without letting
     /// another test's app in between (state outside the home, like the keychain, stays put).
     pub async fn restart(mut self) -> RunningApp {
         let lock = self._lock.take().expect("the app lock");
-        let (clouds, home) = (self.clouds.clone(), self.home.clone());
+        let (clouds, env, home) = (self.clouds.clone(), self.env.clone(), self.home.clone());
         self.driver.close().await;
         drop(self);
-        Self::launch_holding(clouds, Some(home), lock).await
+        Self::launch_holding(clouds, env, Some(home), lock).await
     }
 
     async fn launch_holding(
         clouds: Vec<serde_json::Value>,
+        env: Vec<(String, String)>,
         home: Option<PathBuf>,
         lock: tokio::sync::MutexGuard<'static, ()>,
     ) -> RunningApp {
@@ -168,6 +180,7 @@ impl RunningApp {
             .env("MIST_TOKEN_MANAGER_CLOUDS", &clouds_file)
             .env("WEBKIT_DISABLE_COMPOSITING_MODE", "1")
             .env("LIBGL_ALWAYS_SOFTWARE", "1")
+            .envs(env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::null())
@@ -199,6 +212,7 @@ impl RunningApp {
             _display: display,
             home,
             clouds,
+            env,
             _lock: Some(lock),
         };
         running.wait_ready().await;
@@ -252,6 +266,27 @@ impl RunningApp {
             return None;
         }
         Some(String::from_utf8_lossy(&out.stdout).into_owned())
+    }
+
+    /// Puts `text` on the clipboard the way another program would (xclip keeps serving it).
+    pub async fn set_clipboard_text(&self, text: &str) {
+        use tokio::io::AsyncWriteExt;
+        let mut child = tokio::process::Command::new("xclip")
+            .args(["-i", "-selection", "clipboard"])
+            .env("DISPLAY", self.display_name())
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("xclip is not installed: run scripts/setup.sh");
+        let mut stdin = child.stdin.take().expect("xclip stdin");
+        stdin
+            .write_all(text.as_bytes())
+            .await
+            .expect("write to xclip");
+        drop(stdin);
+        // xclip forks a child that serves the selection; the parent exits at once.
+        let _ = tokio::time::timeout(Duration::from_secs(5), child.wait()).await;
     }
 
     pub async fn screenshot(&self, name: &str) -> usize {

@@ -4,6 +4,7 @@
 //! Needs Xvfb, WebKitWebDriver and tauri-driver (scripts/setup.sh installs them) and the app built
 //! with the `custom-protocol` feature so that it serves its bundled UI (`make test` does this).
 
+mod flows_clipboard;
 mod flows_errors;
 mod flows_keys;
 mod flows_signin;
