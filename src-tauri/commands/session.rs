@@ -77,8 +77,9 @@ pub async fn sign_in_token(
     }
 }
 
-/// `restore_session`: signs in with the remembered token, if any. Never fails start-up: a missing
-/// keychain or a refused token gives `null`.
+/// `restore_session`: signs in with the remembered token, if any (`null` when there is none or
+/// the keychain cannot be read). A token Mist refuses is forgotten, and the error says so; a
+/// network error is reported and the token kept, so the admin can try again later.
 #[tauri::command]
 pub async fn restore_session(state: State<'_, AppState>) -> Result<Option<SessionInfo>> {
     let Ok(Some((cloud_api, token))) = state.secrets.vault.recall_sign_in_token().await else {
@@ -86,7 +87,19 @@ pub async fn restore_session(state: State<'_, AppState>) -> Result<Option<Sessio
     };
     match state.mist.sign_in_token(token, Some(&cloud_api)).await {
         Ok(_) => Ok(state.mist.set_remembered(true).await),
-        Err(_) => Ok(None),
+        Err(Error::Unauthorized(_)) => {
+            let forgotten = state.secrets.vault.forget_sign_in_token().await.is_ok();
+            Err(Error::Unauthorized(format!(
+                "Mist no longer accepts the API token this app remembered: it was deleted, or \
+                 removed after 90 days unused.{} Sign in again.",
+                if forgotten {
+                    " The app has forgotten it."
+                } else {
+                    ""
+                }
+            )))
+        }
+        Err(e) => Err(e),
     }
 }
 

@@ -63,3 +63,8 @@ pub async fn signed_in(email: &str) -> (SimHandle, MistState) {
     sign_in(&state, email).await;
     (sim, state)
 }
+
+/// A demo sim started on Tauri's async runtime (for tests that call commands synchronously).
+pub fn demo_sim_blocking() -> SimHandle {
+    tauri::async_runtime::block_on(demo_sim())
+}
