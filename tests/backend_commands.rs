@@ -2,6 +2,8 @@
 //! window, arguments named as the UI sends them (camelCase), and no response ever carrying a key,
 //! a password or the token signed in with.
 
+#[path = "support/secrets.rs"]
+mod secrets_support;
 #[path = "support/mist.rs"]
 mod support;
 
@@ -10,15 +12,10 @@ use mist_token_manager_lib::mist::MistState;
 use mist_token_manager_lib::AppState;
 use serde_json::{json, Value};
 use support::cloud;
-use tauri::test::{get_ipc_response, mock_context, noop_assets, MockRuntime};
-use tauri::webview::InvokeRequest;
-use tauri::WebviewWindow;
 
 struct Harness {
     sim: SimHandle,
-    webview: WebviewWindow<MockRuntime>,
-    _app: tauri::App<MockRuntime>,
-    invoke_key: String,
+    app: secrets_support::App,
     /// Every response (ok or error) of every command but `reveal_key`, serialized.
     responses: Vec<String>,
 }
@@ -31,35 +28,17 @@ impl Harness {
         // The simulator runs on Tauri's own async runtime, which keeps running between calls.
         let sim = tauri::async_runtime::block_on(Sim::start(SimConfig::default()));
         let mist = MistState::with_clouds(vec![cloud(&sim, "sim", "Simulated cloud")]);
-        let app = mist_token_manager_lib::builder::<MockRuntime>(AppState::new(mist))
-            .build(mock_context(noop_assets()))
-            .expect("the app builds on the mock runtime");
-        let webview = tauri::WebviewWindowBuilder::new(&app, "main", Default::default())
-            .build()
-            .unwrap();
+        let app = secrets_support::App::from_state(AppState::new(mist));
         Harness {
             sim,
-            webview,
-            invoke_key: app.invoke_key().to_string(),
-            _app: app,
+            app,
             responses: Vec::new(),
         }
     }
 
     fn invoke(&mut self, cmd: &str, args: Value) -> Result<Value, Value> {
-        let res = get_ipc_response(
-            &self.webview,
-            InvokeRequest {
-                cmd: cmd.into(),
-                callback: tauri::ipc::CallbackFn(0),
-                error: tauri::ipc::CallbackFn(1),
-                url: "tauri://localhost".parse().unwrap(),
-                body: tauri::ipc::InvokeBody::Json(args),
-                headers: Default::default(),
-                invoke_key: self.invoke_key.clone(),
-            },
-        )
-        .map(|b| b.deserialize::<Value>().unwrap());
+        let parse = |text: String| serde_json::from_str::<Value>(&text).unwrap();
+        let res = self.app.invoke(cmd, args).map(parse).map_err(parse);
         if cmd != "reveal_key" {
             let text = match &res {
                 Ok(v) | Err(v) => v.to_string(),
