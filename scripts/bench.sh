@@ -49,8 +49,7 @@ base=target/bench-baseline/release/bench-baseline
 driver=target/bench-driver/release/mist-bench
 if [[ "${BENCH_SKIP_BUILD:-}" != 1 ]]; then
   say "building the app: tauri build --bundles deb (release profile, custom-protocol)"
-  # `make bench` has built the UI already; tauri.conf.json's beforeBuildCommand
-  # (`npm --prefix ui run build`) fails when the CLI runs it from ui/, so it is skipped here.
+  # `make bench` has built the UI already, so tauri.conf.json's beforeBuildCommand is skipped.
   build app-build "$tauri" build --bundles deb --config '{"build":{"beforeBuildCommand":null}}'
 
   say "building the baseline (tests/bench-baseline, same profile, custom-protocol)"

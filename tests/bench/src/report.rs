@@ -299,6 +299,22 @@ pub fn print(files: &[String]) {
     if let Some(s) = text("window.filter_steps(dom/layout/frame)") {
         println!("- Filter keystrokes (value: rows / DOM / layout / frame): {s}");
     }
+    if let (Some(dom), Some(view)) = (num("window.view_dom_ms"), num("window.view_ms")) {
+        println!("- Token view: the rows are in the DOM {dom:.0} ms after the click, painted at {view:.0} ms (the rest is style, layout and paint)");
+    }
+    if let (Some(a), Some(b)) = (num("app.start_self_ms"), num("baseline.start_self_ms")) {
+        println!("- Start-up as each process reports it (from `main` to ready): app {a:.0} ms, baseline {b:.0} ms");
+    }
+    let cmd = |k: &str| num(k).map_or("?".into(), |v| format!("{v:.0} ms"));
+    if kv.contains_key("window.cmd_restore_session_ms") {
+        println!(
+            "- From the app's page (under WebDriver): `restore_session` (keychain lookup) {}, `list_clouds` {}; DOMContentLoaded {} and load {} after navigation start",
+            cmd("window.cmd_restore_session_ms"),
+            cmd("window.cmd_list_clouds_ms"),
+            cmd("window.page_dom_content_loaded_ms"),
+            cmd("window.page_load_ms")
+        );
+    }
     for k in [
         "app.start_ms.runs",
         "baseline.start_ms.runs",
