@@ -2,7 +2,7 @@ import { describe, it, expect, vi } from 'vitest';
 import { fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
 import Tokens from './Tokens.svelte';
-import { filterRows, sortRows, toRow } from './tokenRows';
+import { filterRows, planRows, ROW_BUDGET, sortRows, toRow } from './tokenRows';
 import { ACME, argsOf, BETA, cmds, fail, inventoryOf, mockCommands, NOW, orgToken, session, token } from '../test/ipc';
 import type { SessionInfo } from './api';
 
@@ -236,7 +236,26 @@ describe('Change access', () => {
   });
 });
 
-describe('Performance with 2,000 tokens', () => {
+const pad = (n: number) => String(n).padStart(3, '0');
+
+/** `mine` user tokens, then `orgCount` orgs ("Bulk Org 001"…) of `per` tokens ("bulk token 001"…), as the bench seeds. */
+function bulk(orgCount = 100, per = 20, mine = 4) {
+  const orgs = Array.from({ length: orgCount }, (_, o) => {
+    const org = { id: `org-${o + 1}`, name: `Bulk Org ${pad(o + 1)}`, role: 'admin', can_manage_tokens: true };
+    const tokens = Array.from({ length: per }, (_, j) =>
+      orgToken({ id: `o${o + 1}-t${j + 1}`, org_id: org.id, org_name: org.name, name: `bulk token ${pad(j + 1)}`, key_hint: `K${o + 1}x${j + 1}...wxyz` }),
+    );
+    return { org, tokens, error: null };
+  });
+  const user_tokens = Array.from({ length: mine }, (_, j) => token({ id: `u${j + 1}`, name: `my token ${j + 1}` }));
+  return inventoryOf({ user_tokens, orgs });
+}
+
+const rowCount = () => document.querySelectorAll('[data-token-id]').length;
+const sectionOf = (name: string) => screen.getByRole('region', { name });
+const rowsIn = (el: HTMLElement) => el.querySelectorAll('[data-token-id]').length;
+
+describe('Row budget with 2,004 tokens in 101 sections', () => {
   it('filters and sorts the rows quickly', () => {
     const rows = Array.from({ length: 2000 }, (_, i) =>
       toRow(token({ id: `t${i}`, name: `Token ${i} ${i % 7 === 0 ? 'backup' : 'ops'}`, last_used: i % 5 ? NOW - i * 60 : null }), NOW),
@@ -246,37 +265,163 @@ describe('Performance with 2,000 tokens', () => {
     for (const q of ['b', 'ba', 'bac', 'back', 'backu', 'backup', 'token 1']) filterRows(sorted, q);
     const per = (performance.now() - t0) / 7;
     expect(filterRows(sorted, 'backup')).toHaveLength(286);
+    // References to the same row objects, not copies.
+    expect(filterRows(sorted, 'backup')[0]).toBe(sorted.find((r) => r.t.name.includes('backup')));
+    expect(filterRows(sorted, '')).toBe(sorted);
     expect(per).toBeLessThan(16);
   });
 
-  it('renders 2,000 tokens and filters them', async () => {
-    const many = Array.from({ length: 2000 }, (_, i) => token({ id: `t${i}`, name: `Token ${i}` }));
-    let t0 = performance.now();
-    setup({ inventory: inventoryOf({ user_tokens: many, orgs: [] }) });
+  it('plans one global budget in display order', () => {
+    expect(planRows([4, 20, 20, 20], 30, [false, false, false, false])).toEqual([4, 20, 6, 0]);
+    expect(planRows([4, 20, 20, 20], 30, [false, false, false, true])).toEqual([4, 20, 6, 20]);
+    expect(planRows([4, 20, 20, 20], 30, [false, false, true, false])).toEqual([4, 20, 20, 0]);
+    expect(planRows([0, 5], 150, [false, false])).toEqual([0, 5]);
+  });
+
+  it('searches the name, key hint and org name, lowercase, precomputed once', () => {
+    const r = toRow(orgToken({ name: 'CI Pipeline', key_hint: 'AbCd...WxYz' }), NOW, 'Acme Retail');
+    expect(r.search).toBe('ci pipeline\nabcd...wxyz\nacme retail');
+    expect(filterRows([r], 'wxyz')).toHaveLength(1);
+    expect(filterRows([r], 'acme')).toHaveLength(1);
+    expect(filterRows([r], 'pipeline\nabcd')).toHaveLength(1);
+    expect(filterRows([r], 'line abcd')).toHaveLength(0);
+  });
+
+  it('renders at most 150 rows across all sections, with a button per cut section and a summary', async () => {
+    const t0 = performance.now();
+    setup({ inventory: bulk() });
     await screen.findByRole('heading', { name: 'My tokens' });
     const tRender = performance.now() - t0;
-    expect(document.querySelectorAll('[data-token-id]')).toHaveLength(250);
-    expect(screen.getByText(/Showing the first 250 of 2000/)).toBeInTheDocument();
-    const filter = screen.getByRole('searchbox', { name: 'Filter tokens' }) as HTMLInputElement;
-    t0 = performance.now();
-    await fireEvent.input(filter, { target: { value: '1999' } });
-    const tFilter = performance.now() - t0;
-    expect(names()).toEqual(['Token 1999']);
-    t0 = performance.now();
-    await fireEvent.input(filter, { target: { value: '' } });
-    const tUnfilter = performance.now() - t0;
-    expect(document.querySelectorAll('[data-token-id]')).toHaveLength(250);
-    console.info(`jsdom: render ${tRender.toFixed(0)} ms, filter ${tFilter.toFixed(0)} ms, unfilter ${tUnfilter.toFixed(0)} ms`);
+    expect(rowCount()).toBe(ROW_BUDGET);
+    // Display order: My tokens (4), then orgs of 20: 7 whole orgs (144 rows), 6 rows of the 8th.
+    expect(rowsIn(sectionOf('My tokens'))).toBe(4);
+    expect(rowsIn(sectionOf('Bulk Org 007'))).toBe(20);
+    const partial = sectionOf('Bulk Org 008');
+    expect(rowsIn(partial)).toBe(6);
+    expect(within(partial).getByRole('button', { name: 'Show all 20 tokens' })).toHaveAccessibleDescription('Bulk Org 008');
+    // Sections past the budget: heading, count and a button naming the org.
+    const cut = sectionOf('Bulk Org 050');
+    expect(rowsIn(cut)).toBe(0);
+    expect(within(cut).getByText('20 tokens')).toBeInTheDocument();
+    expect(within(cut).getByRole('button', { name: 'Show 20 tokens' })).toHaveAccessibleDescription('Bulk Org 050');
+    expect(screen.getAllByRole('heading', { level: 2 })).toHaveLength(101);
+    expect(screen.getByText(/Showing 150 of 2,004 tokens\. Type in “Filter tokens” to find one, or show more\./)).toBeInTheDocument();
+    // The benchmark reads these.
+    const list = document.querySelector('.tokens') as HTMLElement;
+    expect(list.dataset).toMatchObject({ rowsShown: '150', rowsMatching: '2004', rowsTotal: '2004' });
+    console.info(`jsdom: render of 2,004 tokens (150 rows) ${tRender.toFixed(0)} ms`);
   }, 30000);
 
-  it('renders the rest of a long section on request', async () => {
-    const many = Array.from({ length: 260 }, (_, i) => token({ id: `t${i}`, name: `Token ${i}` }));
-    setup({ inventory: inventoryOf({ user_tokens: many, orgs: [] }) });
+  it('"Show more" renders 150 more rows and moves the focus to the first new one', async () => {
+    const { user } = setup({ inventory: bulk() });
     await screen.findByRole('heading', { name: 'My tokens' });
-    expect(document.querySelectorAll('[data-token-id]')).toHaveLength(250);
-    await fireEvent.click(screen.getByText('Show all 260 tokens'));
-    expect(document.querySelectorAll('[data-token-id]')).toHaveLength(260);
+    await user.click(screen.getByRole('button', { name: 'Show more' }));
+    expect(rowCount()).toBe(300);
+    // Rows 151…: the 7th token of Bulk Org 008 comes next.
+    await waitFor(() => expect(row('o8-t7')).toHaveFocus());
+    expect(row('o8-t7')).toHaveAccessibleName('bulk token 007');
+    expect(screen.getByText(/Showing 300 of 2,004 tokens/)).toBeInTheDocument();
+    for (let i = 0; i < 12; i++) await user.click(screen.getByRole('button', { name: 'Show more' }));
+    expect(rowCount()).toBe(2004);
+    expect(screen.queryByRole('button', { name: 'Show more' })).not.toBeInTheDocument();
+    expect(screen.queryByText(/Showing .* of 2,004 tokens/)).not.toBeInTheDocument();
+  }, 60000);
+
+  it('expands one section past the budget and focuses its first row', async () => {
+    const { user } = setup({ inventory: bulk() });
+    await screen.findByRole('heading', { name: 'My tokens' });
+    const sec = sectionOf('Bulk Org 090');
+    await user.click(within(sec).getByRole('button', { name: 'Show 20 tokens' }));
+    expect(rowsIn(sec)).toBe(20);
+    expect(rowCount()).toBe(170);
+    await waitFor(() => expect(row('o90-t1')).toHaveFocus());
+    expect(within(sec).queryByRole('button', { name: /^Show/ })).not.toBeInTheDocument();
+    // A partly cut section: the rest, focus on the first row it adds.
+    const partial = sectionOf('Bulk Org 008');
+    await user.click(within(partial).getByRole('button', { name: 'Show all 20 tokens' }));
+    expect(rowsIn(partial)).toBe(20);
+    await waitFor(() => expect(row('o8-t7')).toHaveFocus());
+    expect(screen.getByText(/Showing 184 of 2,004 tokens/)).toBeInTheDocument();
   }, 30000);
+
+  it('filters all tokens, not only the rendered ones, and says how many match', async () => {
+    const { user } = setup({ inventory: bulk() });
+    await screen.findByRole('heading', { name: 'My tokens' });
+    const filter = screen.getByRole('searchbox', { name: 'Filter tokens' });
+    const status = document.querySelector('.match-count') as HTMLElement;
+    expect(status).toHaveAttribute('role', 'status');
+    expect(status).toHaveTextContent('');
+    // Org 100 is far past the budget; its org name matches.
+    await user.type(filter, 'bulk org 100');
+    expect(status).toHaveTextContent('20 tokens match');
+    expect(rowCount()).toBe(20);
+    expect(rowsIn(sectionOf('Bulk Org 100'))).toBe(20);
+    expect(screen.queryByRole('region', { name: 'Bulk Org 001' })).not.toBeInTheDocument();
+    // A key hint.
+    await user.clear(filter);
+    await user.type(filter, 'k99x17.');
+    expect(status).toHaveTextContent('1 token matches');
+    expect(names()).toEqual(['bulk token 017']);
+    expect(row('o99-t17')).toBeInTheDocument();
+    expect(within(sectionOf('Bulk Org 099')).getByText('1 of 20 tokens')).toBeInTheDocument();
+    // 100 matches (one per org): all rendered, no summary.
+    await user.clear(filter);
+    await user.type(filter, 'token 015');
+    expect(status).toHaveTextContent('100 tokens match');
+    expect(rowCount()).toBe(100);
+    expect(screen.queryByRole('button', { name: 'Show more' })).not.toBeInTheDocument();
+    // Wider than the budget: 150 of the matches, in display order.
+    await user.clear(filter);
+    await user.type(filter, 'token 0');
+    expect(status).toHaveTextContent('2,000 tokens match');
+    expect(rowCount()).toBe(150);
+    expect(screen.getByText(/Showing 150 of 2,000 matching tokens\./)).toBeInTheDocument();
+    expect(rowsIn(sectionOf('Bulk Org 008'))).toBe(10);
+    // Cleared: back to the budget.
+    await user.clear(filter);
+    expect(rowCount()).toBe(150);
+    expect(status).toHaveTextContent('');
+  }, 30000);
+
+  it('types in the filter quickly with 2,004 tokens', async () => {
+    setup({ inventory: bulk() });
+    await screen.findByRole('heading', { name: 'My tokens' });
+    const filter = screen.getByRole('searchbox', { name: 'Filter tokens' }) as HTMLInputElement;
+    const times: number[] = [];
+    for (const v of ['t', 'to', 'token 01', 'token 015', 'token 01', 'token 0', '']) {
+      const t0 = performance.now();
+      await fireEvent.input(filter, { target: { value: v } });
+      times.push(performance.now() - t0);
+      expect(rowCount()).toBeLessThanOrEqual(ROW_BUDGET);
+    }
+    expect(rowCount()).toBe(150);
+    console.info(`jsdom: filter keystrokes ${times.map((t) => t.toFixed(0)).join(', ')} ms`);
+  }, 30000);
+
+  it('sorts before applying the budget', async () => {
+    // 200 user tokens: name order is "Token 000"…, last-used order is the reverse.
+    const many = Array.from({ length: 200 }, (_, i) => token({ id: `t${i}`, name: `Token ${pad(i)}`, last_used: NOW - (200 - i) * 60 }));
+    const { user } = setup({ inventory: inventoryOf({ user_tokens: many }) });
+    await screen.findByRole('heading', { name: 'My tokens' });
+    expect(names()).toHaveLength(150);
+    expect(names()[0]).toBe('Token 000');
+    expect(names()[149]).toBe('Token 149');
+    await user.selectOptions(screen.getByLabelText('Sort by'), 'last_used_desc');
+    expect(names()).toHaveLength(150);
+    expect(names()[0]).toBe('Token 199');
+    expect(names()[149]).toBe('Token 050');
+    // The orgs after it are cut, whatever the sort.
+    expect(rowsIn(sectionOf('Acme Retail'))).toBe(0);
+    expect(within(sectionOf('My tokens')).getByRole('button', { name: 'Show all 200 tokens' })).toBeInTheDocument();
+  }, 30000);
+
+  it('renders small lists fully, without budget buttons or summary', async () => {
+    setup({ inventory: inventoryOf() });
+    await screen.findByRole('heading', { name: 'My tokens' });
+    expect(rowCount()).toBe(2);
+    expect(screen.queryByRole('button', { name: /^Show/ })).not.toBeInTheDocument();
+    expect(screen.queryByText(/Showing/)).not.toBeInTheDocument();
+  });
 });
 
 describe('Create from the list', () => {

@@ -1,13 +1,17 @@
-// Rows for the token list: display strings are computed once per inventory load, not per keystroke.
+// Rows for the token list: display strings and the lowercase search text are computed once per
+// inventory load, not per render or keystroke; filtering derives arrays of references to them.
 import type { AppError, Inventory, OrgInfo, TokenView } from './api';
 import { formatDate, relativeTime, removalBadge } from './format';
 
 export type Row = {
   t: TokenView;
-  lname: string;
+  /** Lowercase name, key hint and org name, separated by newlines (a query never spans two). */
+  search: string;
   created: string;
+  createdBy: string;
   lastUsed: string;
   badge: string | null;
+  badgeClass: string;
   ips: string;
 };
 
@@ -29,13 +33,16 @@ export const SORTS: { value: SortKey; label: string }[] = [
   { value: 'created_desc', label: 'Created (newest first)' },
 ];
 
-export function toRow(t: TokenView, now: number): Row {
+export function toRow(t: TokenView, now: number, orgName: string | null = t.org_name): Row {
+  const badge = removalBadge(t);
   return {
     t,
-    lname: t.name.toLowerCase(),
+    search: `${t.name}\n${t.key_hint}\n${orgName ?? ''}`.toLowerCase(),
     created: `${formatDate(t.created_time)} (${relativeTime(t.created_time, now)})`,
+    createdBy: t.created_by ?? 'unknown',
     lastUsed: relativeTime(t.last_used, now),
-    badge: removalBadge(t),
+    badge,
+    badgeClass: badge === null ? '' : t.removal_risk === 'overdue' || t.days_until_removal <= 0 ? 'badge danger' : 'badge warn',
     ips: t.src_ips.length ? t.src_ips.join(', ') : 'Any address',
   };
 }
@@ -48,7 +55,7 @@ export function toSections(inv: Inventory, now: number): Section[] {
       title: 'My tokens',
       kind: 'user',
       org: null,
-      rows: inv.user_tokens ? inv.user_tokens.map((t) => toRow(t, now)) : null,
+      rows: inv.user_tokens ? inv.user_tokens.map((t) => toRow(t, now, null)) : null,
       error: inv.user_tokens_error,
     });
   }
@@ -58,7 +65,7 @@ export function toSections(inv: Inventory, now: number): Section[] {
       title: o.org.name,
       kind: 'org',
       org: o.org,
-      rows: o.tokens ? o.tokens.map((t) => toRow(t, now)) : null,
+      rows: o.tokens ? o.tokens.map((t) => toRow(t, now, o.org.name)) : null,
       error: o.error,
     });
   }
@@ -83,11 +90,41 @@ export function sortRows(rows: Row[], key: SortKey): Row[] {
   }
 }
 
+/** The rows whose name, key hint or org name contains `q` (already trimmed and lowercase): one
+ * `includes` per row; returns `rows` itself when `q` is empty. */
 export function filterRows(rows: Row[], q: string): Row[] {
   if (!q) return rows;
   const out: Row[] = [];
-  for (const r of rows) if (r.lname.includes(q)) out.push(r);
+  for (const r of rows) if (r.search.includes(q)) out.push(r);
   return out;
+}
+
+/** How many token rows the list renders at first, and how many more each "Show more" adds. */
+export const ROW_BUDGET = 150;
+
+/**
+ * The number of rows to render in each section, in display order: sections take rows from one
+ * global budget until it is spent; an expanded section renders all its rows (and uses up budget).
+ * `counts[i]`: the rows (matches) of section i; `expanded[i]`: whether the admin expanded it.
+ */
+export function planRows(counts: number[], budget: number, expanded: boolean[]): number[] {
+  let left = budget;
+  return counts.map((n, i) => {
+    const shown = expanded[i] ? n : Math.min(n, left);
+    left = Math.max(0, left - shown);
+    return shown;
+  });
+}
+
+const numberFmt = new Intl.NumberFormat('en-US');
+/** "2,004" */
+export function formatCount(n: number): string {
+  return numberFmt.format(n);
+}
+
+/** "1 token", "2,004 tokens" */
+export function tokensText(n: number): string {
+  return `${formatCount(n)} token${n === 1 ? '' : 's'}`;
 }
 
 /** Applies a change to the tokens of one section (user tokens, or one org's), immutably. */
