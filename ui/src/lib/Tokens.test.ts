@@ -254,6 +254,10 @@ function bulk(orgCount = 100, per = 20, mine = 4) {
 const rowCount = () => document.querySelectorAll('[data-token-id]').length;
 const sectionOf = (name: string) => screen.getByRole('region', { name });
 const rowsIn = (el: HTMLElement) => el.querySelectorAll('[data-token-id]').length;
+// Direct look-ups: role queries over a 2,000-token page are slow in jsdom.
+const summary = () => document.querySelector('.list-summary') as HTMLElement | null;
+const showMore = () => within(summary()!).getByRole('button', { name: 'Show more' });
+const setFilter = (v: string) => fireEvent.input(screen.getByRole('searchbox', { name: 'Filter tokens' }), { target: { value: v } });
 
 describe('Row budget with 2,004 tokens in 101 sections', () => {
   it('filters and sorts the rows quickly', () => {
@@ -305,7 +309,8 @@ describe('Row budget with 2,004 tokens in 101 sections', () => {
     expect(within(cut).getByText('20 tokens')).toBeInTheDocument();
     expect(within(cut).getByRole('button', { name: 'Show 20 tokens' })).toHaveAccessibleDescription('Bulk Org 050');
     expect(screen.getAllByRole('heading', { level: 2 })).toHaveLength(101);
-    expect(screen.getByText(/Showing 150 of 2,004 tokens\. Type in “Filter tokens” to find one, or show more\./)).toBeInTheDocument();
+    expect(summary()).toHaveTextContent('Showing 150 of 2,004 tokens. Type in “Filter tokens” to find one, or show more.');
+    expect(showMore()).toBeInTheDocument();
     // The benchmark reads these.
     const list = document.querySelector('.tokens') as HTMLElement;
     expect(list.dataset).toMatchObject({ rowsShown: '150', rowsMatching: '2004', rowsTotal: '2004' });
@@ -315,17 +320,23 @@ describe('Row budget with 2,004 tokens in 101 sections', () => {
   it('"Show more" renders 150 more rows and moves the focus to the first new one', async () => {
     const { user } = setup({ inventory: bulk() });
     await screen.findByRole('heading', { name: 'My tokens' });
-    await user.click(screen.getByRole('button', { name: 'Show more' }));
+    await user.click(showMore());
     expect(rowCount()).toBe(300);
     // Rows 151…: the 7th token of Bulk Org 008 comes next.
     await waitFor(() => expect(row('o8-t7')).toHaveFocus());
     expect(row('o8-t7')).toHaveAccessibleName('bulk token 007');
-    expect(screen.getByText(/Showing 300 of 2,004 tokens/)).toBeInTheDocument();
-    for (let i = 0; i < 12; i++) await user.click(screen.getByRole('button', { name: 'Show more' }));
-    expect(rowCount()).toBe(2004);
-    expect(screen.queryByRole('button', { name: 'Show more' })).not.toBeInTheDocument();
-    expect(screen.queryByText(/Showing .* of 2,004 tokens/)).not.toBeInTheDocument();
-  }, 60000);
+    expect(summary()).toHaveTextContent(/^Showing 300 of 2,004 tokens\./);
+  }, 30000);
+
+  it('"Show more" until all rows are shown removes the summary', async () => {
+    const { user } = setup({ inventory: bulk(10, 20, 4) });
+    await screen.findByRole('heading', { name: 'My tokens' });
+    expect(rowCount()).toBe(150);
+    expect(summary()).toHaveTextContent(/^Showing 150 of 204 tokens\./);
+    await user.click(showMore());
+    expect(rowCount()).toBe(204);
+    expect(summary()).toBeNull();
+  }, 30000);
 
   it('expands one section past the budget and focuses its first row', async () => {
     const { user } = setup({ inventory: bulk() });
@@ -341,44 +352,40 @@ describe('Row budget with 2,004 tokens in 101 sections', () => {
     await user.click(within(partial).getByRole('button', { name: 'Show all 20 tokens' }));
     expect(rowsIn(partial)).toBe(20);
     await waitFor(() => expect(row('o8-t7')).toHaveFocus());
-    expect(screen.getByText(/Showing 184 of 2,004 tokens/)).toBeInTheDocument();
+    expect(summary()).toHaveTextContent(/^Showing 184 of 2,004 tokens\./);
   }, 30000);
 
   it('filters all tokens, not only the rendered ones, and says how many match', async () => {
-    const { user } = setup({ inventory: bulk() });
+    setup({ inventory: bulk() });
     await screen.findByRole('heading', { name: 'My tokens' });
-    const filter = screen.getByRole('searchbox', { name: 'Filter tokens' });
     const status = document.querySelector('.match-count') as HTMLElement;
     expect(status).toHaveAttribute('role', 'status');
     expect(status).toHaveTextContent('');
     // Org 100 is far past the budget; its org name matches.
-    await user.type(filter, 'bulk org 100');
+    await setFilter('Bulk Org 100');
     expect(status).toHaveTextContent('20 tokens match');
     expect(rowCount()).toBe(20);
     expect(rowsIn(sectionOf('Bulk Org 100'))).toBe(20);
     expect(screen.queryByRole('region', { name: 'Bulk Org 001' })).not.toBeInTheDocument();
     // A key hint.
-    await user.clear(filter);
-    await user.type(filter, 'k99x17.');
+    await setFilter('k99x17.');
     expect(status).toHaveTextContent('1 token matches');
     expect(names()).toEqual(['bulk token 017']);
     expect(row('o99-t17')).toBeInTheDocument();
     expect(within(sectionOf('Bulk Org 099')).getByText('1 of 20 tokens')).toBeInTheDocument();
     // 100 matches (one per org): all rendered, no summary.
-    await user.clear(filter);
-    await user.type(filter, 'token 015');
+    await setFilter('token 015');
     expect(status).toHaveTextContent('100 tokens match');
     expect(rowCount()).toBe(100);
-    expect(screen.queryByRole('button', { name: 'Show more' })).not.toBeInTheDocument();
+    expect(summary()).toBeNull();
     // Wider than the budget: 150 of the matches, in display order.
-    await user.clear(filter);
-    await user.type(filter, 'token 0');
+    await setFilter('token 0');
     expect(status).toHaveTextContent('2,000 tokens match');
     expect(rowCount()).toBe(150);
-    expect(screen.getByText(/Showing 150 of 2,000 matching tokens\./)).toBeInTheDocument();
+    expect(summary()).toHaveTextContent(/^Showing 150 of 2,000 matching tokens\./);
     expect(rowsIn(sectionOf('Bulk Org 008'))).toBe(10);
     // Cleared: back to the budget.
-    await user.clear(filter);
+    await setFilter('');
     expect(rowCount()).toBe(150);
     expect(status).toHaveTextContent('');
   }, 30000);
