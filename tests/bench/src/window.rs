@@ -2,14 +2,24 @@
 //! app against a simulator seeded with `orgs × tokens` org tokens, signed in as
 //! admin@example.com through the UI. Times are taken inside the page with performance.now():
 //!
-//! - sign-in → rows painted: from the click on "Sign in" until the token rows are in the DOM and
-//!   the next frame has run (requestAnimationFrame, then a task after it);
-//! - view render: from the click on the "Tokens" tab (coming from "Saved keys", which unmounts
-//!   the list) until the rows are in the DOM and painted; this includes the `inventory` command
-//!   (every org's tokens from the simulator, no latency), so the same command is also timed on
-//!   its own through `__TAURI_INTERNALS__.invoke` and the difference is the rendering;
-//! - filter: per keystroke in "Filter tokens" (value set, `input` dispatched): until the DOM is
-//!   updated, until style and layout are done (forced), and until the next frame has run.
+//! The list renders at most a budget of rows (150, in display order; the rest behind "Show N
+//! tokens" / "Show more" buttons and a "Showing 150 of 2,004 tokens" line). Its container
+//! (`.tokens`) says what it rendered: `data-rows-shown` (rows in the DOM), `data-rows-matching`
+//! (tokens matching the filter) and `data-rows-total` (all tokens in the inventory).
+//!
+//! - sign-in → rows painted: from the click on "Sign in" until the inventory is in (at least
+//!   `orgs × tokens` tokens), the budgeted rows are in the DOM (as many as `data-rows-shown`), the
+//!   "Showing … of …" line too when rows are left out, and the next frame has run
+//!   (requestAnimationFrame, then a task after it);
+//! - view render: the same, from the click on the "Tokens" tab (coming from "Saved keys", which
+//!   unmounts the list); this includes the `inventory` command (every org's tokens from the
+//!   simulator, no latency), so the same command is also timed on its own through
+//!   `__TAURI_INTERNALS__.invoke` and the difference is the rendering;
+//! - filter: per keystroke in "Filter tokens" (value set, `input` dispatched; the filter searches
+//!   all tokens and renders at most the budget of the matches): until the DOM is updated, until
+//!   style and layout are done (forced), and until the next frame has run.
+//!
+//! `window.rows` is the number of rows rendered, `window.tokens_total` the number of tokens.
 //!
 //! Memory (PSS/RSS of the app and its WebKit processes) idle on the sign-in screen and with the
 //! rows loaded. The app runs under WebDriver automation here, so the idle figure is also
@@ -23,12 +33,22 @@ use serde_json::{json, Value};
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-/// Clicks `arguments[0]` and measures until at least `arguments[1]` token rows are in the DOM and a
-/// frame has run. The result lands in `window.__mtmBench`.
+/// Clicks `arguments[0]` and measures until the token view is rendered for an inventory of at
+/// least `arguments[1]` tokens (the budgeted rows and, when rows are left out, the "Showing … of
+/// …" line in the DOM) and a frame has run. The result lands in `window.__mtmBench`.
 const RENDER_JS: &str = r#"
-const [btn, minRows] = arguments;
+const [btn, minTotal] = arguments;
 window.__mtmBench = null;
 const count = () => document.querySelectorAll('[data-token-id]').length;
+const list = () => document.querySelector('.tokens[data-rows-total]');
+const num = (el, k) => Number(el.getAttribute(k));
+const rendered = () => {
+  const l = list();
+  if (!l || num(l, 'data-rows-total') < minTotal) return false;
+  const shown = num(l, 'data-rows-shown');
+  const summary = num(l, 'data-rows-matching') > shown;
+  return count() === shown && (!summary || !!l.querySelector('.list-summary'));
+};
 let done = false;
 let obs = null;
 let t0 = 0;
@@ -38,10 +58,15 @@ const finish = () => {
   if (obs) obs.disconnect();
   const tDom = performance.now();
   requestAnimationFrame(() => setTimeout(() => {
-    window.__mtmBench = { ms: performance.now() - t0, dom_ms: tDom - t0, rows: count() };
+    const l = list();
+    window.__mtmBench = {
+      ms: performance.now() - t0, dom_ms: tDom - t0, rows: count(),
+      total: l ? num(l, 'data-rows-total') : null,
+      summary: !!(l && l.querySelector('.list-summary')),
+    };
   }, 0));
 };
-obs = new MutationObserver(() => { if (count() >= minRows) finish(); });
+obs = new MutationObserver(() => { if (rendered()) finish(); });
 obs.observe(document.body, { childList: true, subtree: true });
 t0 = performance.now();
 btn.click();
@@ -70,7 +95,12 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
     const rowsDom = count();
     await frame();
     const t3 = performance.now();
-    out.push({ value: v, rows: rowsDom, rows_after_frame: count(), dom_ms: t1 - t0, layout_ms: t2 - t0, frame_ms: t3 - t0 });
+    const l = document.querySelector('.tokens[data-rows-shown]');
+    const attr = (k) => (l ? Number(l.getAttribute(k)) : null);
+    out.push({
+      value: v, rows: rowsDom, rows_after_frame: count(), shown: attr('data-rows-shown'), matching: attr('data-rows-matching'),
+      dom_ms: t1 - t0, layout_ms: t2 - t0, frame_ms: t3 - t0,
+    });
   }
   window.__mtmBench = { steps: out };
 })().catch((e) => { window.__mtmBench = { error: String(e) }; });
@@ -219,6 +249,18 @@ pub async fn run(
         r["ms"].as_f64().unwrap_or(f64::NAN),
     );
     out.put("window.rows", r["rows"].as_f64().unwrap_or(f64::NAN));
+    out.put(
+        "window.tokens_total",
+        r["total"].as_f64().unwrap_or(f64::NAN),
+    );
+    out.text(
+        "window.rows_summary_line",
+        if r["summary"].as_bool().unwrap_or(false) {
+            "yes"
+        } else {
+            "no"
+        },
+    );
 
     tokio::time::sleep(Duration::from_secs(2)).await;
     let loaded = mem_now(app_pid);
@@ -251,13 +293,15 @@ pub async fn run(
     out.put("window.filter_layout_ms", median(&layout));
     out.put("window.filter_layout_ms.max", max(&layout));
     out.put("window.filter_dom_ms", median(&dom));
+    out.put("window.filter_rows.max", max(&get("rows")));
     let detail: Vec<String> = steps
         .iter()
         .map(|s| {
             format!(
-                "{:?}:{}rows/{:.1}/{:.1}/{:.1}ms",
+                "{:?}:{}of{}rows/{:.1}/{:.1}/{:.1}ms",
                 s["value"].as_str().unwrap_or(""),
                 s["rows"],
+                s["matching"],
                 s["dom_ms"].as_f64().unwrap_or(f64::NAN),
                 s["layout_ms"].as_f64().unwrap_or(f64::NAN),
                 s["frame_ms"].as_f64().unwrap_or(f64::NAN)
@@ -265,16 +309,20 @@ pub async fn run(
         })
         .collect();
     out.text("window.filter_steps(dom/layout/frame)", &detail.join(" "));
-    if steps.iter().any(|s| s["rows"] != s["rows_after_frame"]) {
+    if steps
+        .iter()
+        .any(|s| s["rows"] != s["rows_after_frame"] || s["rows"] != s["shown"])
+    {
         out.text(
             "window.filter_warning",
-            "the row count changed after the first DOM check: dom_ms may be early",
+            "the row count changed after the first DOM check (or differs from data-rows-shown): dom_ms may be early",
         );
     }
 
     // The view alone: leave for "Saved keys" (the list unmounts), come back, time it.
     let mut view = Vec::new();
     let mut view_dom = Vec::new();
+    let mut view_rows = Vec::new();
     let mut ipc = Vec::new();
     for _ in 0..runs {
         let saved = d.button("Saved keys").await;
@@ -297,11 +345,13 @@ pub async fn run(
         let r = result(d, Duration::from_secs(60)).await;
         view.push(r["ms"].as_f64().unwrap_or(f64::NAN));
         view_dom.push(r["dom_ms"].as_f64().unwrap_or(f64::NAN));
+        view_rows.push(r["rows"].as_f64().unwrap_or(f64::NAN));
         tokio::time::sleep(Duration::from_millis(500)).await;
     }
     out.put("window.view_ms", median(&view));
     out.list("window.view_ms.runs", &view);
     out.put("window.view_dom_ms", median(&view_dom));
+    out.put("window.view_rows", median(&view_rows));
     out.put("window.inventory_ipc_ms", median(&ipc));
     out.list("window.inventory_ipc_ms.runs", &ipc);
     out.put("window.render_only_ms", median(&view) - median(&ipc));
