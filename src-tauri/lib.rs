@@ -79,9 +79,17 @@ pub fn run() {
         .plugin(tauri_plugin_window_state::Builder::default().build())
         .plugin(tauri_plugin_clipboard_manager::init())
         .setup(|app| {
+            use tauri::Manager;
+            app.state::<AppState>().report_milestone("setup");
             // The system clipboard and the data folder come from Tauri.
             commands::keys::setup_secrets(app.handle())?;
             Ok(())
+        })
+        .on_page_load(|webview, payload| {
+            use tauri::Manager;
+            if let tauri::webview::PageLoadEvent::Finished = payload.event() {
+                webview.state::<AppState>().report_milestone("page loaded");
+            }
         })
         .build(tauri::generate_context!())
         .expect("error while building Mist Token Manager")

@@ -28,6 +28,17 @@ impl AppState {
         }
     }
 
+    /// With `MIST_TOKEN_MANAGER_REPORT_READY` set, prints a start-up milestone and the time since
+    /// the state was made (just after `main`), for the start-up benchmark.
+    pub fn report_milestone(&self, what: &str) {
+        if std::env::var_os("MIST_TOKEN_MANAGER_REPORT_READY").is_some() {
+            println!(
+                "mist-token-manager: {what} after {} ms",
+                self.started.elapsed().as_millis()
+            );
+        }
+    }
+
     /// Records that the UI is interactive; prints the time since start once, for benchmarks.
     pub fn mark_ui_ready(&self) {
         if !self.ui_ready.swap(true, Ordering::SeqCst)
