@@ -39,7 +39,8 @@ pub struct Call<'a> {
     pub base: &'a str,
     pub path: String,
     pub query: Vec<(&'static str, String)>,
-    pub body: Option<Vec<u8>>,
+    /// The JSON body; it may hold a password or 2FA code, so it is wiped when the call is dropped.
+    pub body: Option<Zeroizing<Vec<u8>>>,
     pub auth: Auth<'a>,
     /// `None`: the client's request timeout.
     pub timeout: Option<Duration>,
@@ -67,7 +68,7 @@ impl<'a> Call<'a> {
         Self::new(Method::GET, base, path, auth)
     }
     pub fn json<T: serde::Serialize>(mut self, body: &T) -> Self {
-        self.body = Some(serde_json::to_vec(body).unwrap_or_default());
+        self.body = Some(Zeroizing::new(serde_json::to_vec(body).unwrap_or_default()));
         self
     }
     pub fn action(mut self, action: &'a str) -> Self {
@@ -361,7 +362,7 @@ impl Http {
         if let Some(body) = &call.body {
             req = req
                 .header(CONTENT_TYPE, "application/json")
-                .body(body.clone());
+                .body(body.to_vec());
         }
         let started = std::time::Instant::now();
         let mut resp = req.send().await.map_err(|e| {
