@@ -41,13 +41,8 @@ impl AppState {
 
     /// Records that the UI is interactive; prints the time since start once, for benchmarks.
     pub fn mark_ui_ready(&self) {
-        if !self.ui_ready.swap(true, Ordering::SeqCst)
-            && std::env::var_os("MIST_TOKEN_MANAGER_REPORT_READY").is_some()
-        {
-            println!(
-                "mist-token-manager: ui ready after {} ms",
-                self.started.elapsed().as_millis()
-            );
+        if !self.ui_ready.swap(true, Ordering::SeqCst) {
+            self.report_milestone("ui ready");
         }
     }
 }

@@ -7,7 +7,7 @@ mod secrets_support;
 #[path = "support/mist.rs"]
 mod support;
 
-use mist_sim::{Sim, SimConfig, SimHandle};
+use mist_sim::SimHandle;
 use mist_token_manager_lib::mist::MistState;
 use mist_token_manager_lib::AppState;
 use serde_json::{json, Value};
@@ -26,7 +26,7 @@ impl Harness {
         std::fs::create_dir_all(&dir).unwrap();
         std::env::set_var("MIST_TOKEN_MANAGER_DATA_DIR", &dir);
         // The simulator runs on Tauri's own async runtime, which keeps running between calls.
-        let sim = tauri::async_runtime::block_on(Sim::start(SimConfig::default()));
+        let sim = support::demo_sim_blocking();
         let mist = MistState::with_clouds(vec![cloud(&sim, "sim", "Simulated cloud")]);
         let app = secrets_support::App::from_state(AppState::new(mist));
         Harness {

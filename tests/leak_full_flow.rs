@@ -10,7 +10,7 @@ mod mist_support;
 #[path = "support/secrets.rs"]
 mod secrets_support;
 
-use mist_sim::{Sim, SimConfig, UserSpec};
+use mist_sim::UserSpec;
 use serde_json::json;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -25,7 +25,7 @@ fn child_flow() {
     };
     mist_token_manager_lib::logging::init();
     let password = format!("Pw-{}-leak", uuid::Uuid::new_v4().simple());
-    let sim = tauri::async_runtime::block_on(Sim::start(SimConfig::default()));
+    let sim = mist_support::demo_sim_blocking();
     let acme = sim.org_id("Acme Retail").expect("demo org");
     sim.add_user(UserSpec {
         email: "leak@example.com".into(),
