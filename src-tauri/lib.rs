@@ -1,16 +1,13 @@
 //! Mist Token Manager: the Tauri app. This file only wires things together: plugins, the managed
-//! state and the one list of commands. Logic lives in `mist/` and `secrets/` (no Tauri types);
-//! `commands/` translates between IPC and them.
+//! state and the one list of commands. Logic lives in the Tauri-free `mist-token-core` crate
+//! (`mist/`, `secrets/`, `flows`); `commands/` translates between IPC and it, and `platform.rs`
+//! holds the Tauri glue (clipboard, set-up, exit).
 
 pub mod commands;
-pub mod error;
-pub mod logging;
-pub mod mist;
-pub mod secrets;
-pub mod state;
+pub mod platform;
 
-pub use error::{Error, Result};
-pub use state::AppState;
+pub use mist_token_core::{error, flows, logging, mist, secrets, state};
+pub use mist_token_core::{AppState, Error, Result};
 
 /// The one list of IPC commands, shared by the real app and the mock-runtime tests.
 #[macro_export]
@@ -82,7 +79,7 @@ pub fn run() {
             use tauri::Manager;
             app.state::<AppState>().report_milestone("setup");
             // The system clipboard and the data folder come from Tauri.
-            commands::keys::setup_secrets(app.handle())?;
+            platform::setup_secrets(app.handle())?;
             Ok(())
         })
         .on_page_load(|webview, payload| {
@@ -96,7 +93,7 @@ pub fn run() {
         .run(|app, event| {
             // Quitting closes every reveal slot, which zeroizes the keys in them.
             if let tauri::RunEvent::Exit = event {
-                commands::keys::close_slots_on_exit(app);
+                platform::close_slots_on_exit(app);
             }
         });
 }

@@ -25,14 +25,17 @@ async fn every_cookie_suffix_with_csrf_on_every_unsafe_call() {
         let sim = sim_with_suffix(suffix).await;
         let state = state_for(&sim);
         sign_in(&state, "admin@example.com").await;
-        let (token, _key) = state.create_user_token("suffix test").await.unwrap();
+        let mist_token_manager_lib::mist::Created { token, .. } =
+            state.create_user_token("suffix test").await.unwrap();
         let renamed = state
             .rename_token("user", None, &token.id, "suffix test 2")
             .await
             .unwrap();
         assert_eq!(renamed.name, "suffix test 2");
         let org = sim.org_id("Acme Retail").unwrap();
-        let (org_token, _) = state
+        let mist_token_manager_lib::mist::Created {
+            token: org_token, ..
+        } = state
             .create_org_token(
                 &org,
                 "suffix org",
@@ -227,7 +230,8 @@ async fn two_factor_asked_then_given() {
     assert_eq!(info.identity.email.as_deref(), Some("2fa@example.com"));
     assert_eq!(info.method, "password");
     // Unsafe calls work after 2FA (CSRF).
-    let (t, _) = state.create_user_token("after 2fa").await.unwrap();
+    let mist_token_manager_lib::mist::Created { token: t, .. } =
+        state.create_user_token("after 2fa").await.unwrap();
     state.delete_token("user", None, &t.id).await.unwrap();
 }
 

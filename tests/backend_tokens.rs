@@ -31,7 +31,9 @@ fn site(role: &str, id: &str) -> PrivilegeInput {
 #[tokio::test]
 async fn user_tokens_create_rename_delete() {
     let (sim, state) = signed_in("admin@example.com").await;
-    let (view, key) = state.create_user_token("  my script ").await.unwrap();
+    let mist_token_manager_lib::mist::Created {
+        token: view, key, ..
+    } = state.create_user_token("  my script ").await.unwrap();
     assert_eq!(view.name, "my script");
     assert_eq!(view.kind, "user");
     assert_eq!(key.expose_secret(), sim.last_issued_key().unwrap());
@@ -70,7 +72,9 @@ async fn org_tokens_create_reads_privileges_back_and_src_ips_never_change() {
     let org = sim.org_id("Acme Retail").unwrap();
     let s1 = sim.site_id(&org, "Store 1").unwrap();
     let s2 = sim.site_id(&org, "Store 2").unwrap();
-    let (view, key) = state
+    let mist_token_manager_lib::mist::Created {
+        token: view, key, ..
+    } = state
         .create_org_token(
             &org,
             "store reader",

@@ -1,5 +1,5 @@
-//! IPC adapters: one file per feature. No logic here: each command unpacks its arguments, calls
-//! into `mist/`, `secrets/` or `AppState`, and returns the result or the one `Error`.
+//! IPC adapters: one file per feature. No logic here: each command body is one call into the core
+//! (`mist/`, `secrets/` or a flow on `AppState`), returning its result or the one `Error`.
 
 pub mod app;
 pub mod keys;

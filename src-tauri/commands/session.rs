@@ -1,11 +1,11 @@
-//! Sign-in and session commands. No logic: each unpacks its arguments, wraps secrets at once, and
-//! calls `MistState` (and the keychain vault for "remember me").
+//! Sign-in and session commands. Each wraps secrets at once and makes one call into the core
+//! (`MistState`, or a flow on `AppState`).
 
 use secrecy::SecretString;
 use tauri::State;
 
 use crate::mist::{CloudInfo, EmailLookup, OrgDetails, SessionInfo, SignInResult};
-use crate::{AppState, Error, Result};
+use crate::{AppState, Result};
 
 /// `list_clouds`: the clouds to choose from.
 #[tauri::command]
@@ -34,11 +34,14 @@ pub async fn sign_in_password(
     password: String,
     two_factor: Option<String>,
 ) -> Result<SignInResult> {
-    let password = SecretString::from(password);
-    let two_factor = two_factor.map(SecretString::from);
     state
         .mist
-        .sign_in_password(&cloud_id, &email, password, two_factor)
+        .sign_in_password(
+            &cloud_id,
+            &email,
+            SecretString::from(password),
+            two_factor.map(SecretString::from),
+        )
         .await
 }
 
@@ -48,8 +51,7 @@ pub async fn submit_two_factor(state: State<'_, AppState>, code: String) -> Resu
     state.mist.submit_two_factor(SecretString::from(code)).await
 }
 
-/// `sign_in_token`: signs in with an existing token; keeps it in the keychain when asked (if the
-/// keychain fails, the session still works and says `remembered: false`).
+/// `sign_in_token`: signs in with an existing token; keeps it in the keychain when asked.
 #[tauri::command]
 pub async fn sign_in_token(
     state: State<'_, AppState>,
@@ -57,50 +59,15 @@ pub async fn sign_in_token(
     cloud_id: Option<String>,
     remember: bool,
 ) -> Result<SessionInfo> {
-    let token = SecretString::from(token);
-    let info = state
-        .mist
-        .sign_in_token(token.clone(), cloud_id.as_deref())
-        .await?;
-    if !remember {
-        return Ok(info);
-    }
-    let token = state.mist.session_token().await.unwrap_or(token);
-    match state
-        .secrets
-        .vault
-        .remember_sign_in_token(&info.cloud.api_url, &token)
+    state
+        .sign_in_token(SecretString::from(token), cloud_id.as_deref(), remember)
         .await
-    {
-        Ok(()) => Ok(state.mist.set_remembered(true).await.unwrap_or(info)),
-        Err(_) => Ok(info),
-    }
 }
 
-/// `restore_session`: signs in with the remembered token, if any (`null` when there is none or
-/// the keychain cannot be read). A token Mist refuses is forgotten, and the error says so; a
-/// network error is reported and the token kept, so the admin can try again later.
+/// `restore_session`: signs in with the remembered token, if any (`null` when there is none).
 #[tauri::command]
 pub async fn restore_session(state: State<'_, AppState>) -> Result<Option<SessionInfo>> {
-    let Ok(Some((cloud_api, token))) = state.secrets.vault.recall_sign_in_token().await else {
-        return Ok(None);
-    };
-    match state.mist.sign_in_token(token, Some(&cloud_api)).await {
-        Ok(_) => Ok(state.mist.set_remembered(true).await),
-        Err(Error::Unauthorized(_)) => {
-            let forgotten = state.secrets.vault.forget_sign_in_token().await.is_ok();
-            Err(Error::Unauthorized(format!(
-                "Mist no longer accepts the API token this app remembered: it was deleted, or \
-                 removed after 90 days unused.{} Sign in again.",
-                if forgotten {
-                    " The app has forgotten it."
-                } else {
-                    ""
-                }
-            )))
-        }
-        Err(e) => Err(e),
-    }
+    state.restore_session().await
 }
 
 /// `session_info`: the current session, or `null`.
@@ -112,14 +79,7 @@ pub async fn session_info(state: State<'_, AppState>) -> Result<Option<SessionIn
 /// `sign_out`: calls Mist's logout and forgets the session (and the remembered token if asked).
 #[tauri::command]
 pub async fn sign_out(state: State<'_, AppState>, forget_remembered: bool) -> Result<()> {
-    state.mist.sign_out().await;
-    if forget_remembered {
-        match state.secrets.vault.forget_sign_in_token().await {
-            Ok(()) | Err(Error::NotFound(_)) => {}
-            Err(e) => return Err(e),
-        }
-    }
-    Ok(())
+    state.sign_out(forget_remembered).await
 }
 
 /// `org_details`: an org's sites and site groups.

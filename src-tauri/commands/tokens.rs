@@ -1,38 +1,11 @@
 //! Token commands. A new key goes from `mist` straight into a reveal slot: no command here ever
 //! returns a key.
 
-use serde::Serialize;
 use tauri::State;
 
+use crate::flows::CreatedToken;
 use crate::mist::{Inventory, PrivilegeInput, TokenView};
-use crate::secrets::{SlotHandle, SlotMeta};
 use crate::{AppState, Result};
-
-/// What a create command returns: the token's metadata and the slot holding its key.
-#[derive(Debug, Clone, Serialize)]
-pub struct CreatedToken {
-    pub token: TokenView,
-    pub slot: SlotHandle,
-}
-
-async fn into_slot(
-    state: &AppState,
-    token: TokenView,
-    key: secrecy::SecretString,
-) -> Result<CreatedToken> {
-    let cloud = state.mist.session_info().await.map(|s| s.cloud);
-    let meta = SlotMeta {
-        token_id: token.id.clone(),
-        token_name: token.name.clone(),
-        kind: token.kind.clone(),
-        org_id: token.org_id.clone(),
-        org_name: token.org_name.clone(),
-        cloud_name: cloud.as_ref().map(|c| c.name.clone()).unwrap_or_default(),
-        cloud_api: cloud.map(|c| c.api_url).unwrap_or_default(),
-    };
-    let slot = state.secrets.slots.open(key, meta);
-    Ok(CreatedToken { token, slot })
-}
 
 /// `inventory`: every token the admin can see, per org.
 #[tauri::command]
@@ -43,8 +16,7 @@ pub async fn inventory(state: State<'_, AppState>) -> Result<Inventory> {
 /// `create_user_token`: creates a personal token; its key goes into a reveal slot.
 #[tauri::command]
 pub async fn create_user_token(state: State<'_, AppState>, name: String) -> Result<CreatedToken> {
-    let (token, key) = state.mist.create_user_token(&name).await?;
-    into_slot(&state, token, key).await
+    state.create_user_token(&name).await
 }
 
 /// `create_org_token`: creates an org token; its key goes into a reveal slot.
@@ -56,11 +28,9 @@ pub async fn create_org_token(
     privileges: Vec<PrivilegeInput>,
     src_ips: Vec<String>,
 ) -> Result<CreatedToken> {
-    let (token, key) = state
-        .mist
+    state
         .create_org_token(&org_id, &name, &privileges, &src_ips)
-        .await?;
-    into_slot(&state, token, key).await
+        .await
 }
 
 /// `rename_token`: user or org token.

@@ -1,10 +1,10 @@
-//! The saved keys screen's commands. No logic: the vault lives in `secrets/vault.rs`.
+//! The saved keys screen's commands, each one call into the vault (`secrets/vault.rs`) or a flow.
 
 use tauri::State;
 
 use crate::mist::KeyTest;
 use crate::secrets::{CopyResult, SavedKey, SavedKeyList};
-use crate::{AppState, Error, Result};
+use crate::{AppState, Result};
 
 /// `list_saved_keys`: every saved key (no secret), orphans and any keychain error.
 #[tauri::command]
@@ -21,15 +21,7 @@ pub async fn copy_saved_key(state: State<'_, AppState>, id: String) -> Result<Co
 /// `test_saved_key`: asks the key's cloud `/self` with the key (who is it, does it still work).
 #[tauri::command]
 pub async fn test_saved_key(state: State<'_, AppState>, id: String) -> Result<KeyTest> {
-    let (key, row) = state.secrets.vault.key(&id).await?;
-    if row.cloud_api.is_empty() {
-        return Err(Error::invalid(
-            "cloud",
-            "This key was recovered without the name of its cloud, so it cannot be tested here. \
-             Copy it and use “Sign in with a token” to find out whose it is, or forget it.",
-        ));
-    }
-    state.mist.test_key(&row.cloud_api, &key).await
+    state.test_saved_key(&id).await
 }
 
 /// `rename_saved_key`: changes the label only.

@@ -16,4 +16,4 @@ pub mod views;
 
 pub use clouds::{builtin_clouds, Cloud};
 pub use model::*;
-pub use state::MistState;
+pub use state::{Created, MistState};

@@ -74,6 +74,21 @@ pub struct SlotMeta {
     pub cloud_api: String,
 }
 
+impl SlotMeta {
+    /// The metadata of a token Mist just made on `cloud` (the session's cloud at create time).
+    pub fn from_token(token: &crate::mist::TokenView, cloud: &crate::mist::CloudInfo) -> Self {
+        Self {
+            token_id: token.id.clone(),
+            token_name: token.name.clone(),
+            kind: token.kind.clone(),
+            org_id: token.org_id.clone(),
+            org_name: token.org_name.clone(),
+            cloud_name: cloud.name.clone(),
+            cloud_api: cloud.api_url.clone(),
+        }
+    }
+}
+
 /// What a create command returns instead of the key.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct SlotHandle {

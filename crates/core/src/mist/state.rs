@@ -391,11 +391,17 @@ impl MistState {
         self.check(&s, r).await
     }
 
-    /// Creates a user token. The key is returned as a secret only, for a reveal slot.
-    pub async fn create_user_token(&self, name: &str) -> Result<(TokenView, SecretString)> {
+    /// Creates a user token. The key is returned as a secret only, for a reveal slot, with the
+    /// cloud of the session that made it (a second sign-in during the create cannot re-tag it).
+    pub async fn create_user_token(&self, name: &str) -> Result<Created> {
         let s = self.current().await?;
         let r = tokens::create_user_token(&self.http, &s, name).await;
-        self.check(&s, r).await
+        let (token, key) = self.check(&s, r).await?;
+        Ok(Created {
+            token,
+            key,
+            cloud: s.info.cloud.clone(),
+        })
     }
 
     pub async fn create_org_token(
@@ -404,10 +410,15 @@ impl MistState {
         name: &str,
         privileges: &[PrivilegeInput],
         src_ips: &[String],
-    ) -> Result<(TokenView, SecretString)> {
+    ) -> Result<Created> {
         let s = self.current().await?;
         let r = tokens::create_org_token(&self.http, &s, org_id, name, privileges, src_ips).await;
-        self.check(&s, r).await
+        let (token, key) = self.check(&s, r).await?;
+        Ok(Created {
+            token,
+            key,
+            cloud: s.info.cloud.clone(),
+        })
     }
 
     pub async fn rename_token(
@@ -450,5 +461,23 @@ impl MistState {
     pub async fn test_key(&self, cloud_api: &str, key: &SecretString) -> Result<KeyTest> {
         let cloud = self.cloud(cloud_api)?;
         auth::test_key(&self.http, &cloud, key).await
+    }
+}
+
+/// A token Mist just made: its metadata, its key (a secret, for a reveal slot only) and the cloud
+/// of the session that made it.
+pub struct Created {
+    pub token: TokenView,
+    pub key: SecretString,
+    pub cloud: CloudInfo,
+}
+
+impl std::fmt::Debug for Created {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Created")
+            .field("token", &self.token.id)
+            .field("key", &"[REDACTED]")
+            .field("cloud", &self.cloud.id)
+            .finish()
     }
 }

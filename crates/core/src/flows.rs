@@ -1,0 +1,130 @@
+//! The app's flows across `mist/` and `secrets/`: what happens between "the admin pressed a
+//! button" and "Mist and the keychain did their part". Each is a method on [`AppState`], so the
+//! IPC commands are one call each and the flows are tested with plain `#[tokio::test]` calls.
+//!
+//! - create → slot: a new key goes from Mist's answer straight into a reveal slot, tagged with the
+//!   cloud of the session that made it;
+//! - sign in with a token, remember it in the keychain, restore it at start, forget it on a 401
+//!   or at sign-out;
+//! - test a saved key against the cloud it was saved for.
+
+use secrecy::SecretString;
+use serde::Serialize;
+
+use crate::mist::{Created, KeyTest, PrivilegeInput, SessionInfo, TokenView};
+use crate::secrets::{SlotHandle, SlotMeta};
+use crate::{AppState, Error, Result};
+
+/// What a create returns: the token's metadata and the slot holding its key (never the key).
+#[derive(Debug, Clone, Serialize)]
+pub struct CreatedToken {
+    pub token: TokenView,
+    pub slot: SlotHandle,
+}
+
+impl AppState {
+    /// Puts a new key into a reveal slot, tagged with the token and the cloud that made it.
+    fn into_slot(&self, created: Created) -> CreatedToken {
+        let meta = SlotMeta::from_token(&created.token, &created.cloud);
+        let slot = self.secrets.slots.open(created.key, meta);
+        CreatedToken {
+            token: created.token,
+            slot,
+        }
+    }
+
+    /// Creates a personal token; its key goes into a reveal slot.
+    pub async fn create_user_token(&self, name: &str) -> Result<CreatedToken> {
+        let created = self.mist.create_user_token(name).await?;
+        Ok(self.into_slot(created))
+    }
+
+    /// Creates an org token; its key goes into a reveal slot.
+    pub async fn create_org_token(
+        &self,
+        org_id: &str,
+        name: &str,
+        privileges: &[PrivilegeInput],
+        src_ips: &[String],
+    ) -> Result<CreatedToken> {
+        let created = self
+            .mist
+            .create_org_token(org_id, name, privileges, src_ips)
+            .await?;
+        Ok(self.into_slot(created))
+    }
+
+    /// Signs in with an existing token; keeps it in the keychain when asked. If the keychain
+    /// fails, the session still works and says `remembered: false`.
+    pub async fn sign_in_token(
+        &self,
+        token: SecretString,
+        cloud_id: Option<&str>,
+        remember: bool,
+    ) -> Result<SessionInfo> {
+        let info = self.mist.sign_in_token(token.clone(), cloud_id).await?;
+        if !remember {
+            return Ok(info);
+        }
+        let token = self.mist.session_token().await.unwrap_or(token);
+        match self
+            .secrets
+            .vault
+            .remember_sign_in_token(&info.cloud.api_url, &token)
+            .await
+        {
+            Ok(()) => Ok(self.mist.set_remembered(true).await.unwrap_or(info)),
+            Err(_) => Ok(info),
+        }
+    }
+
+    /// Signs in with the remembered token, if any (`None` when there is none or the keychain
+    /// cannot be read). A token Mist refuses is forgotten, and the error says so; a network error
+    /// is reported and the token kept, so the admin can try again later.
+    pub async fn restore_session(&self) -> Result<Option<SessionInfo>> {
+        let Ok(Some((cloud_api, token))) = self.secrets.vault.recall_sign_in_token().await else {
+            return Ok(None);
+        };
+        match self.mist.sign_in_token(token, Some(&cloud_api)).await {
+            Ok(_) => Ok(self.mist.set_remembered(true).await),
+            Err(Error::Unauthorized(_)) => {
+                let forgotten = self.secrets.vault.forget_sign_in_token().await.is_ok();
+                Err(Error::Unauthorized(format!(
+                    "Mist no longer accepts the API token this app remembered: it was deleted, or \
+                     removed after 90 days unused.{} Sign in again.",
+                    if forgotten {
+                        " The app has forgotten it."
+                    } else {
+                        ""
+                    }
+                )))
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Calls Mist's logout and forgets the session (and the remembered token if asked).
+    pub async fn sign_out(&self, forget_remembered: bool) -> Result<()> {
+        self.mist.sign_out().await;
+        if forget_remembered {
+            match self.secrets.vault.forget_sign_in_token().await {
+                Ok(()) | Err(Error::NotFound(_)) => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(())
+    }
+
+    /// Asks the saved key's cloud `/self` with the key: who is it, does it still work?
+    pub async fn test_saved_key(&self, id: &str) -> Result<KeyTest> {
+        let (key, row) = self.secrets.vault.key(id).await?;
+        if row.cloud_api.is_empty() {
+            return Err(Error::invalid(
+                "cloud",
+                "This key was recovered without the name of its cloud, so it cannot be tested \
+                 here. Copy it and use “Sign in with a token” to find out whose it is, or forget it.",
+            ));
+        }
+        self.mist.test_key(&row.cloud_api, &key).await
+    }
+}
