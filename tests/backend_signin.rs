@@ -4,6 +4,7 @@
 #[path = "support/mist.rs"]
 mod support;
 
+use mist_token_manager_lib::mist::{IdentityKind, SignInMethod, TokenKind};
 use std::time::{Duration, Instant};
 
 use mist_sim::{Fault, FaultRule, Method, Sim, SimConfig, UserSpec};
@@ -28,7 +29,7 @@ async fn every_cookie_suffix_with_csrf_on_every_unsafe_call() {
         let mist_token_manager_lib::mist::Created { token, .. } =
             state.create_user_token("suffix test").await.unwrap();
         let renamed = state
-            .rename_token("user", None, &token.id, "suffix test 2")
+            .rename_token(TokenKind::User, None, &token.id, "suffix test 2")
             .await
             .unwrap();
         assert_eq!(renamed.name, "suffix test 2");
@@ -50,10 +51,13 @@ async fn every_cookie_suffix_with_csrf_on_every_unsafe_call() {
             .await
             .unwrap();
         state
-            .delete_token("org", Some(&org), &org_token.id)
+            .delete_token(TokenKind::Org, Some(&org), &org_token.id)
             .await
             .unwrap();
-        state.delete_token("user", None, &token.id).await.unwrap();
+        state
+            .delete_token(TokenKind::User, None, &token.id)
+            .await
+            .unwrap();
         assert_eq!(sim.session_count(), 1, "suffix {suffix:?}");
         state.sign_out().await;
         assert_eq!(sim.session_count(), 0, "logout reached Mist for {suffix:?}");
@@ -178,8 +182,8 @@ async fn token_sign_in_finds_its_cloud_and_org_tokens_have_no_email() {
         .await
         .unwrap();
     assert_eq!(info.cloud.id, "b");
-    assert_eq!(info.method, "token");
-    assert_eq!(info.identity.kind, "org_token");
+    assert_eq!(info.method, SignInMethod::Token);
+    assert_eq!(info.identity.kind, IdentityKind::OrgToken);
     assert_eq!(info.identity.email, None);
     assert_eq!(info.identity.name, "ci reader");
     assert!(!info.can_create_user_tokens);
@@ -228,11 +232,14 @@ async fn two_factor_asked_then_given() {
     assert_eq!(e.kind(), "two_factor_invalid");
     let info = state.submit_two_factor(secret("123456")).await.unwrap();
     assert_eq!(info.identity.email.as_deref(), Some("2fa@example.com"));
-    assert_eq!(info.method, "password");
+    assert_eq!(info.method, SignInMethod::Password);
     // Unsafe calls work after 2FA (CSRF).
     let mist_token_manager_lib::mist::Created { token: t, .. } =
         state.create_user_token("after 2fa").await.unwrap();
-    state.delete_token("user", None, &t.id).await.unwrap();
+    state
+        .delete_token(TokenKind::User, None, &t.id)
+        .await
+        .unwrap();
 }
 
 #[tokio::test]

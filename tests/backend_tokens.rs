@@ -6,6 +6,7 @@ mod support;
 
 use mist_sim::{Fault, FaultRule, Method};
 use mist_token_manager_lib::mist::PrivilegeInput;
+use mist_token_manager_lib::mist::{RemovalRisk, TokenKind};
 use mist_token_manager_lib::Error;
 use secrecy::ExposeSecret;
 use support::*;
@@ -35,16 +36,16 @@ async fn user_tokens_create_rename_delete() {
         token: view, key, ..
     } = state.create_user_token("  my script ").await.unwrap();
     assert_eq!(view.name, "my script");
-    assert_eq!(view.kind, "user");
+    assert_eq!(view.kind, TokenKind::User);
     assert_eq!(key.expose_secret(), sim.last_issued_key().unwrap());
     assert!(!view.key_hint.is_empty() && view.key_hint.contains("..."));
     assert!(!key.expose_secret().contains("..."));
     assert_eq!(view.days_until_removal, 90);
-    assert_eq!(view.removal_risk, "ok");
+    assert_eq!(view.removal_risk, RemovalRisk::Ok);
     assert_eq!(view.access_summary, "Same access as you");
 
     let r = state
-        .rename_token("user", None, &view.id, "my script v2")
+        .rename_token(TokenKind::User, None, &view.id, "my script v2")
         .await
         .unwrap();
     assert_eq!(r.name, "my script v2");
@@ -54,9 +55,15 @@ async fn user_tokens_create_rename_delete() {
         .iter()
         .any(|t| t["name"] == "my script v2"));
 
-    state.delete_token("user", None, &view.id).await.unwrap();
+    state
+        .delete_token(TokenKind::User, None, &view.id)
+        .await
+        .unwrap();
     // Already gone counts as done.
-    state.delete_token("user", None, &view.id).await.unwrap();
+    state
+        .delete_token(TokenKind::User, None, &view.id)
+        .await
+        .unwrap();
     assert!(!sim
         .user_tokens("admin@example.com")
         .iter()
@@ -84,7 +91,7 @@ async fn org_tokens_create_reads_privileges_back_and_src_ips_never_change() {
         .await
         .unwrap();
     assert_eq!(key.expose_secret(), sim.last_issued_key().unwrap());
-    assert_eq!(view.kind, "org");
+    assert_eq!(view.kind, TokenKind::Org);
     assert_eq!(view.org_name.as_deref(), Some("Acme Retail"));
     assert_eq!(view.privileges.len(), 2, "read back after the POST");
     assert_eq!(view.access_summary, "Read only · 2 sites");
@@ -99,7 +106,7 @@ async fn org_tokens_create_reads_privileges_back_and_src_ips_never_change() {
     assert_eq!(v.access_summary, "Read only · whole organization");
     assert_eq!(v.src_ips, ["10.0.0.0/8", "192.0.2.7"]);
     let v = state
-        .rename_token("org", Some(&org), &view.id, "org reader")
+        .rename_token(TokenKind::Org, Some(&org), &view.id, "org reader")
         .await
         .unwrap();
     assert_eq!(v.name, "org reader");
@@ -114,11 +121,11 @@ async fn org_tokens_create_reads_privileges_back_and_src_ips_never_change() {
     assert_eq!(stored["src_ips"].as_array().unwrap().len(), 2);
 
     state
-        .delete_token("org", Some(&org), &view.id)
+        .delete_token(TokenKind::Org, Some(&org), &view.id)
         .await
         .unwrap();
     state
-        .delete_token("org", Some(&org), &view.id)
+        .delete_token(TokenKind::Org, Some(&org), &view.id)
         .await
         .unwrap();
 }
@@ -183,7 +190,7 @@ async fn inventory_with_removal_risk_and_a_read_only_admin() {
         "{}",
         old.days_until_removal
     );
-    assert_eq!(old.removal_risk, "soon");
+    assert_eq!(old.removal_risk, RemovalRisk::Soon);
     let retail = inv
         .orgs
         .iter()
@@ -204,7 +211,7 @@ async fn inventory_with_removal_risk_and_a_read_only_admin() {
         .flat_map(|o| o.tokens.iter().flatten())
         .find(|t| t.id == id)
         .unwrap();
-    assert_eq!(ci.removal_risk, "overdue");
+    assert_eq!(ci.removal_risk, RemovalRisk::Overdue);
     assert!(ci.days_until_removal <= -9);
 
     // A read-only admin: the org's error says 403 in words; the call itself succeeds.
@@ -262,7 +269,10 @@ async fn a_create_whose_answer_is_lost_is_found_by_listing() {
     assert_eq!(v["kind"], "create_unconfirmed");
     assert_eq!(v["token_id"], id.as_str());
     // The UI offers to delete it.
-    state.delete_token("org", Some(&org), &id).await.unwrap();
+    state
+        .delete_token(TokenKind::Org, Some(&org), &id)
+        .await
+        .unwrap();
 
     // User tokens too.
     sim.inject_fault(

@@ -19,7 +19,7 @@ async fn test_saved_key_asks_self_with_the_key() {
     let vault = app.state().secrets.vault.clone();
     let at_sim = |cloud_api: String| {
         let mut m = meta();
-        m.kind = "user".into();
+        m.kind = mist_token_manager_lib::mist::TokenKind::User;
         m.cloud_api = cloud_api;
         m
     };

@@ -4,7 +4,7 @@
 use tauri::State;
 
 use crate::flows::CreatedToken;
-use crate::mist::{Inventory, PrivilegeInput, TokenView};
+use crate::mist::{Inventory, PrivilegeInput, TokenKind, TokenView};
 use crate::{AppState, Result};
 
 /// `inventory`: every token the admin can see, per org.
@@ -37,14 +37,14 @@ pub async fn create_org_token(
 #[tauri::command]
 pub async fn rename_token(
     state: State<'_, AppState>,
-    kind: String,
+    kind: TokenKind,
     org_id: Option<String>,
     token_id: String,
     name: String,
 ) -> Result<TokenView> {
     state
         .mist
-        .rename_token(&kind, org_id.as_deref(), &token_id, &name)
+        .rename_token(kind, org_id.as_deref(), &token_id, &name)
         .await
 }
 
@@ -67,12 +67,12 @@ pub async fn update_org_token_access(
 #[tauri::command]
 pub async fn delete_token(
     state: State<'_, AppState>,
-    kind: String,
+    kind: TokenKind,
     org_id: Option<String>,
     token_id: String,
 ) -> Result<()> {
     state
         .mist
-        .delete_token(&kind, org_id.as_deref(), &token_id)
+        .delete_token(kind, org_id.as_deref(), &token_id)
         .await
 }

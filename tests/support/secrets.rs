@@ -21,7 +21,7 @@ pub fn meta() -> SlotMeta {
     SlotMeta {
         token_id: "11111111-2222-3333-4444-555555555555".into(),
         token_name: "ci pipeline".into(),
-        kind: "org".into(),
+        kind: mist_token_manager_lib::mist::TokenKind::Org,
         org_id: Some("org-acme".into()),
         org_name: Some("Acme Retail".into()),
         cloud_name: "Global 01".into(),

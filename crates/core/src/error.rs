@@ -5,8 +5,8 @@
 //! and what to do next. A message never carries a secret: build them from hosts, names and ids
 //! only, never from request bodies, headers or keys.
 
-use serde::ser::SerializeStruct;
 use serde::{Serialize, Serializer};
+use ts_rs::TS;
 
 /// A backend failure, as the admin should hear about it.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -76,29 +76,118 @@ pub enum Error {
     Internal(String),
 }
 
+/// The stable word the UI switches on, one per [`Error`] variant. The generated TypeScript has
+/// both the type and the runtime list (`ERROR_KINDS`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorKind {
+    Network,
+    Timeout,
+    Tls,
+    Unauthorized,
+    Forbidden,
+    NotFound,
+    RateLimited,
+    InvalidInput,
+    TwoFactorRequired,
+    TwoFactorInvalid,
+    SsoAccount,
+    KeychainUnavailable,
+    AlreadyRevealed,
+    SlotExpired,
+    Server,
+    UnexpectedResponse,
+    CreateUnconfirmed,
+    NotSignedIn,
+    Internal,
+}
+
+impl ErrorKind {
+    /// Every kind, in declaration order.
+    pub const ALL: [ErrorKind; 19] = [
+        ErrorKind::Network,
+        ErrorKind::Timeout,
+        ErrorKind::Tls,
+        ErrorKind::Unauthorized,
+        ErrorKind::Forbidden,
+        ErrorKind::NotFound,
+        ErrorKind::RateLimited,
+        ErrorKind::InvalidInput,
+        ErrorKind::TwoFactorRequired,
+        ErrorKind::TwoFactorInvalid,
+        ErrorKind::SsoAccount,
+        ErrorKind::KeychainUnavailable,
+        ErrorKind::AlreadyRevealed,
+        ErrorKind::SlotExpired,
+        ErrorKind::Server,
+        ErrorKind::UnexpectedResponse,
+        ErrorKind::CreateUnconfirmed,
+        ErrorKind::NotSignedIn,
+        ErrorKind::Internal,
+    ];
+
+    /// The word on the wire.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorKind::Network => "network",
+            ErrorKind::Timeout => "timeout",
+            ErrorKind::Tls => "tls",
+            ErrorKind::Unauthorized => "unauthorized",
+            ErrorKind::Forbidden => "forbidden",
+            ErrorKind::NotFound => "not_found",
+            ErrorKind::RateLimited => "rate_limited",
+            ErrorKind::InvalidInput => "invalid_input",
+            ErrorKind::TwoFactorRequired => "two_factor_required",
+            ErrorKind::TwoFactorInvalid => "two_factor_invalid",
+            ErrorKind::SsoAccount => "sso_account",
+            ErrorKind::KeychainUnavailable => "keychain_unavailable",
+            ErrorKind::AlreadyRevealed => "already_revealed",
+            ErrorKind::SlotExpired => "slot_expired",
+            ErrorKind::Server => "server",
+            ErrorKind::UnexpectedResponse => "unexpected_response",
+            ErrorKind::CreateUnconfirmed => "create_unconfirmed",
+            ErrorKind::NotSignedIn => "not_signed_in",
+            ErrorKind::Internal => "internal",
+        }
+    }
+}
+
+impl std::fmt::Display for ErrorKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Compares with the word on the wire (`e.kind() == "not_found"`).
+impl PartialEq<&str> for ErrorKind {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
 impl Error {
     /// The stable word the UI switches on.
-    pub fn kind(&self) -> &'static str {
+    pub fn kind(&self) -> ErrorKind {
         match self {
-            Error::Network(_) => "network",
-            Error::Timeout(_) => "timeout",
-            Error::Tls(_) => "tls",
-            Error::Unauthorized(_) => "unauthorized",
-            Error::Forbidden(_) => "forbidden",
-            Error::NotFound(_) => "not_found",
-            Error::RateLimited { .. } => "rate_limited",
-            Error::InvalidInput { .. } => "invalid_input",
-            Error::TwoFactorRequired => "two_factor_required",
-            Error::TwoFactorInvalid(_) => "two_factor_invalid",
-            Error::SsoAccount(_) => "sso_account",
-            Error::KeychainUnavailable(_) => "keychain_unavailable",
-            Error::AlreadyRevealed => "already_revealed",
-            Error::SlotExpired => "slot_expired",
-            Error::Server(_) => "server",
-            Error::UnexpectedResponse(_) => "unexpected_response",
-            Error::CreateUnconfirmed { .. } => "create_unconfirmed",
-            Error::NotSignedIn => "not_signed_in",
-            Error::Internal(_) => "internal",
+            Error::Network(_) => ErrorKind::Network,
+            Error::Timeout(_) => ErrorKind::Timeout,
+            Error::Tls(_) => ErrorKind::Tls,
+            Error::Unauthorized(_) => ErrorKind::Unauthorized,
+            Error::Forbidden(_) => ErrorKind::Forbidden,
+            Error::NotFound(_) => ErrorKind::NotFound,
+            Error::RateLimited { .. } => ErrorKind::RateLimited,
+            Error::InvalidInput { .. } => ErrorKind::InvalidInput,
+            Error::TwoFactorRequired => ErrorKind::TwoFactorRequired,
+            Error::TwoFactorInvalid(_) => ErrorKind::TwoFactorInvalid,
+            Error::SsoAccount(_) => ErrorKind::SsoAccount,
+            Error::KeychainUnavailable(_) => ErrorKind::KeychainUnavailable,
+            Error::AlreadyRevealed => ErrorKind::AlreadyRevealed,
+            Error::SlotExpired => ErrorKind::SlotExpired,
+            Error::Server(_) => ErrorKind::Server,
+            Error::UnexpectedResponse(_) => ErrorKind::UnexpectedResponse,
+            Error::CreateUnconfirmed { .. } => ErrorKind::CreateUnconfirmed,
+            Error::NotSignedIn => ErrorKind::NotSignedIn,
+            Error::Internal(_) => ErrorKind::Internal,
         }
     }
 
@@ -109,25 +198,49 @@ impl Error {
             message: message.into(),
         }
     }
+
+    /// The IPC shape of this error.
+    pub fn body(&self) -> ErrorBody {
+        ErrorBody {
+            kind: self.kind(),
+            message: self.to_string(),
+            field: match self {
+                Error::InvalidInput { field, .. } => Some(field.clone()),
+                _ => None,
+            },
+            retry_after_s: match self {
+                Error::RateLimited { retry_after_s, .. } => *retry_after_s,
+                _ => None,
+            },
+            token_id: match self {
+                Error::CreateUnconfirmed { token_id, .. } => token_id.clone(),
+                _ => None,
+            },
+        }
+    }
+}
+
+/// What an [`Error`] looks like over IPC: `{kind, message, field?, retry_after_s?, token_id?}`.
+/// `Error` serializes through it, so the generated TypeScript type (`AppError`) is its shape.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(rename = "AppError")]
+pub struct ErrorBody {
+    pub kind: ErrorKind,
+    pub message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub field: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub retry_after_s: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub token_id: Option<String>,
 }
 
 impl Serialize for Error {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut s = serializer.serialize_struct("Error", 5)?;
-        s.serialize_field("kind", self.kind())?;
-        s.serialize_field("message", &self.to_string())?;
-        match self {
-            Error::InvalidInput { field, .. } => s.serialize_field("field", field)?,
-            Error::RateLimited {
-                retry_after_s: Some(secs),
-                ..
-            } => s.serialize_field("retry_after_s", secs)?,
-            Error::CreateUnconfirmed {
-                token_id: Some(id), ..
-            } => s.serialize_field("token_id", id)?,
-            _ => {}
-        }
-        s.end()
+        self.body().serialize(serializer)
     }
 }
 

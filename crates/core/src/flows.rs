@@ -16,7 +16,7 @@ use crate::secrets::{SlotHandle, SlotMeta};
 use crate::{AppState, Error, Result};
 
 /// What a create returns: the token's metadata and the slot holding its key (never the key).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct CreatedToken {
     pub token: TokenView,
     pub slot: SlotHandle,

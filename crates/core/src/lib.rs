@@ -3,6 +3,7 @@
 //! (`flows`), the one error enum and logging. Nothing here knows Tauri: the desktop app adapts it
 //! to IPC in its `commands/`, and everything here is tested with plain `cargo test`.
 
+pub mod bindings;
 pub mod error;
 pub mod flows;
 pub mod logging;

@@ -204,7 +204,7 @@ describe('Change access', () => {
   it('prefills the current access, says source IPs cannot change, and saves', async () => {
     const t = orgToken({
       src_ips: ['10.1.0.0/16'],
-      privileges: [{ scope: 'site', role: 'write', site_id: 's2', summary: 'Write on Store 2' }],
+      privileges: [{ scope: 'site', role: 'write', site_id: 's2', org_id: null, sitegroup_id: null, msp_id: null, name: null, summary: 'Write on Store 2' }],
     });
     const { calls, user } = setup({
       inventory: inventoryOf({ orgs: [{ org: ACME, tokens: [t], error: null }] }),

@@ -3,181 +3,80 @@
 // keep the backend's snake_case field names.
 import { invoke } from '@tauri-apps/api/core';
 
-export type ErrorKind =
-  | 'network'
-  | 'timeout'
-  | 'tls'
-  | 'unauthorized'
-  | 'forbidden'
-  | 'not_found'
-  | 'rate_limited'
-  | 'invalid_input'
-  | 'two_factor_required'
-  | 'two_factor_invalid'
-  | 'sso_account'
-  | 'keychain_unavailable'
-  | 'already_revealed'
-  | 'slot_expired'
-  | 'server'
-  | 'unexpected_response'
-  | 'create_unconfirmed'
-  | 'not_signed_in'
-  | 'internal';
+import { ERROR_KINDS } from './bindings';
+import type {
+  ErrorKind,
+  AppError,
+  CloudInfo,
+  CloudMatch,
+  EmailLookup,
+  Privilege,
+  IdentityKind,
+  Identity,
+  OrgInfo,
+  SignInMethod,
+  SessionInfo,
+  SignInResult,
+  Site,
+  OrgDetails,
+  TokenKind,
+  RemovalRisk,
+  TokenView,
+  OrgTokens,
+  Inventory,
+  PrivilegeInput,
+  KeyTest,
+  SlotHandle,
+  SlotStatus,
+  RevealedKey,
+  CreatedToken,
+  CopyResult,
+  KeyStatus,
+  IndexRow,
+  SavedKey,
+  SavedKeyList,
+} from './bindings';
 
-export type AppError = {
-  kind: ErrorKind;
-  message: string;
-  field?: string | null;
-  retry_after_s?: number | null;
-  token_id?: string | null;
+// The IPC types are generated from the Rust types (ui/src/lib/bindings.ts); they are re-exported here so
+// that the UI imports everything from this one module.
+export type {
+  ErrorKind,
+  AppError,
+  CloudInfo,
+  CloudMatch,
+  EmailLookup,
+  Privilege,
+  IdentityKind,
+  Identity,
+  OrgInfo,
+  SignInMethod,
+  SessionInfo,
+  SignInResult,
+  Site,
+  OrgDetails,
+  TokenKind,
+  RemovalRisk,
+  TokenView,
+  OrgTokens,
+  Inventory,
+  PrivilegeInput,
+  KeyTest,
+  SlotHandle,
+  SlotStatus,
+  RevealedKey,
+  CreatedToken,
+  CopyResult,
+  KeyStatus,
+  IndexRow,
+  SavedKey,
+  SavedKeyList,
 };
+export { ERROR_KINDS };
 
-export type CloudInfo = {
-  id: string;
-  name: string;
-  api_url: string;
-  portal_host: string | null;
-  is_mist: boolean;
-};
+/** The inventory's per-organization part (the generated name is OrgTokens). */
+export type OrgInventory = OrgTokens;
 
-export type EmailLookup = {
-  matches: { cloud: CloudInfo; sso: boolean }[];
-  unreachable: string[];
-};
-
-export type Role = 'admin' | 'write' | 'read' | 'helpdesk' | 'installer';
-
-export type Privilege = {
-  scope: 'org' | 'site' | 'sitegroup' | 'msp' | 'orggroup';
-  role: Role;
-  org_id?: string | null;
-  site_id?: string | null;
-  sitegroup_id?: string | null;
-  msp_id?: string | null;
-  name?: string | null;
-  summary: string;
-};
-
-export type Identity = {
-  kind: 'user' | 'org_token';
-  email: string | null;
-  name: string;
-  via_sso: boolean;
-};
-
-export type OrgInfo = {
-  id: string;
-  name: string;
-  role: string;
-  can_manage_tokens: boolean;
-};
-
-export type SessionInfo = {
-  cloud: CloudInfo;
-  identity: Identity;
-  method: 'password' | 'token';
-  privileges: Privilege[];
-  orgs: OrgInfo[];
-  can_create_user_tokens: boolean;
-  remembered: boolean;
-};
-
-export type SignInResult =
-  | { status: 'signed_in'; session: SessionInfo }
-  | { status: 'two_factor_required' };
-
-export type Site = { id: string; name: string };
-export type OrgDetails = { org: OrgInfo; sites: Site[]; sitegroups: Site[] };
-
-export type TokenKind = 'user' | 'org';
-
-export type TokenView = {
-  id: string;
-  kind: TokenKind;
-  org_id: string | null;
-  org_name: string | null;
-  name: string;
-  key_hint: string;
-  created_time: number;
-  created_by: string | null;
-  last_used: number | null;
-  privileges: Privilege[];
-  access_summary: string;
-  src_ips: string[];
-  days_until_removal: number;
-  removal_risk: 'ok' | 'soon' | 'overdue';
-  is_session_token: boolean;
-};
-
-export type OrgInventory = { org: OrgInfo; tokens: TokenView[] | null; error: AppError | null };
-
-export type Inventory = {
-  user_tokens: TokenView[] | null;
-  user_tokens_error: AppError | null;
-  orgs: OrgInventory[];
-  fetched_at: number;
-};
-
-export type PrivilegeInput = {
-  scope: 'org' | 'site' | 'sitegroup';
-  role: string;
-  site_id?: string;
-  sitegroup_id?: string;
-};
-
-export type SlotHandle = { slot_id: string; expires_in_s: number };
-export type SlotStatus = {
-  slot_id: string;
-  revealed: boolean;
-  copied: boolean;
-  saved: boolean;
-  expires_in_s: number;
-};
-export type CreatedToken = { token: TokenView; slot: SlotHandle };
-export type CopyResult = { clears_in_s: number };
-
-export type SavedKey = {
-  id: string;
-  label: string;
-  token_id: string | null;
-  token_name: string | null;
-  kind: TokenKind;
-  org_id: string | null;
-  org_name: string | null;
-  cloud_name: string;
-  cloud_api: string;
-  saved_at: number;
-  status: 'ok' | 'missing_secret';
-};
-export type SavedKeyList = { keys: SavedKey[]; orphans: number; keychain_error: AppError | null };
-export type KeyTest = {
-  valid: boolean;
-  identity: Identity | null;
-  privileges: Privilege[];
-  message: string;
-};
-
-const KINDS: ReadonlySet<string> = new Set<ErrorKind>([
-  'network',
-  'timeout',
-  'tls',
-  'unauthorized',
-  'forbidden',
-  'not_found',
-  'rate_limited',
-  'invalid_input',
-  'two_factor_required',
-  'two_factor_invalid',
-  'sso_account',
-  'keychain_unavailable',
-  'already_revealed',
-  'slot_expired',
-  'server',
-  'unexpected_response',
-  'create_unconfirmed',
-  'not_signed_in',
-  'internal',
-]);
+const KINDS: ReadonlySet<string> = new Set<string>(ERROR_KINDS);
 
 /** Turns whatever a command rejected with into the AppError shape. */
 export function asAppError(e: unknown): AppError {
@@ -237,7 +136,7 @@ export const deleteToken = (kind: TokenKind, orgId: string | null, tokenId: stri
   call<null>('delete_token', { kind, orgId, tokenId });
 
 // ---- the one-time reveal slot ----
-export const revealKey = (slotId: string) => call<{ key: string }>('reveal_key', { slotId });
+export const revealKey = (slotId: string) => call<RevealedKey>('reveal_key', { slotId });
 export const copyKey = (slotId: string) => call<CopyResult>('copy_key', { slotId });
 export const saveKey = (slotId: string, label: string) => call<SavedKey>('save_key', { slotId, label });
 export const slotStatus = (slotId: string) => call<SlotStatus>('slot_status', { slotId });

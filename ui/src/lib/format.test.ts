@@ -61,6 +61,6 @@ describe('privileges', () => {
     expect(buildPrivileges({ role: 'write', where: 'site', siteIds: [], groupIds: [] })).toHaveProperty('problem');
     const sites = buildPrivileges({ role: 'write', where: 'site', siteIds: ['s1', 's2'], groupIds: [] });
     expect(sites).toEqual({ privileges: [{ scope: 'site', role: 'write', site_id: 's1' }, { scope: 'site', role: 'write', site_id: 's2' }] });
-    expect(accessFromPrivileges([{ scope: 'site', role: 'write', site_id: 's1', summary: '' }])).toEqual({ role: 'write', where: 'site', siteIds: ['s1'], groupIds: [] });
+    expect(accessFromPrivileges([{ scope: 'site', role: 'write', site_id: 's1', org_id: null, sitegroup_id: null, msp_id: null, name: null, summary: '' }])).toEqual({ role: 'write', where: 'site', siteIds: ['s1'], groupIds: [] });
   });
 });

@@ -1,5 +1,8 @@
 // Plain-language formatting helpers (no secrets pass through here).
-import type { AppError, Role, TokenView } from './api';
+import type { AppError, TokenView } from './api';
+
+/** The roles Mist gives a token, as the create and access dialogs offer them. */
+export type Role = 'admin' | 'write' | 'read' | 'helpdesk' | 'installer';
 
 const MIN = 60;
 const HOUR = 60 * MIN;

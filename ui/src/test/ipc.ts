@@ -94,7 +94,7 @@ export function orgToken(over: Partial<TokenView> = {}): TokenView {
     org_id: ACME.id,
     org_name: ACME.name,
     name: 'CI pipeline',
-    privileges: [{ scope: 'org', role: 'read', org_id: ACME.id, summary: 'Read only on Acme Retail' }],
+    privileges: [{ scope: 'org', role: 'read', org_id: ACME.id, site_id: null, sitegroup_id: null, msp_id: null, name: null, summary: 'Read only on Acme Retail' }],
     access_summary: 'Read only · whole organization',
     ...over,
   });

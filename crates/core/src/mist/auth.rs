@@ -9,7 +9,7 @@ use zeroize::{Zeroize, ZeroizeOnDrop};
 
 use super::clouds::Cloud;
 use super::http::{rate_limited, Auth, Call, CookieJar, Http, DETECT_TIMEOUT};
-use super::model::{Identity, KeyTest, OrgInfo, RawSelf, SessionInfo};
+use super::model::{Identity, IdentityKind, KeyTest, OrgInfo, RawSelf, SessionInfo, SignInMethod};
 use super::orgs::{privilege_view, reachable_orgs};
 use crate::{Error, Result};
 
@@ -258,7 +258,7 @@ pub(crate) fn identity(me: &RawSelf) -> Identity {
             );
             let full = full.trim();
             Identity {
-                kind: "user".into(),
+                kind: IdentityKind::User,
                 email: Some(email.clone()),
                 name: if full.is_empty() {
                     email.clone()
@@ -269,7 +269,7 @@ pub(crate) fn identity(me: &RawSelf) -> Identity {
             }
         }
         None => Identity {
-            kind: "org_token".into(),
+            kind: IdentityKind::OrgToken,
             email: None,
             name: me.name.clone().unwrap_or_else(|| "Org API token".into()),
             via_sso: false,
@@ -287,14 +287,14 @@ pub(crate) async fn build_session(
     let orgs = reachable_orgs(http, &cloud.api_url, cred.auth(), &me.privileges).await?;
     let identity = identity(&me);
     let (method, key_hint) = match &cred {
-        Credential::Password(_) => ("password", None),
-        Credential::Token(t) => ("token", Some(key_hint(t.expose_secret()))),
+        Credential::Password(_) => (SignInMethod::Password, None),
+        Credential::Token(t) => (SignInMethod::Token, Some(key_hint(t.expose_secret()))),
     };
     let info = SessionInfo {
         cloud: cloud.info(),
-        can_create_user_tokens: identity.kind == "user" && !identity.via_sso,
+        can_create_user_tokens: identity.kind == IdentityKind::User && !identity.via_sso,
         identity,
-        method: method.into(),
+        method,
         privileges: me.privileges.iter().map(privilege_view).collect(),
         orgs,
         remembered: false,
@@ -379,7 +379,7 @@ mod tests {
         )
         .unwrap();
         let id = identity(&me);
-        assert_eq!(id.kind, "org_token");
+        assert_eq!(id.kind, IdentityKind::OrgToken);
         assert_eq!(id.email, None);
         assert_eq!(id.name, "ci");
     }

@@ -17,7 +17,7 @@ pub const MAX_IN_FLIGHT: usize = 32;
 pub(crate) async fn inventory(http: &Http, s: &Session) -> Result<Inventory> {
     let t = now();
     let user = async {
-        if s.info.identity.kind == "user" {
+        if s.info.identity.kind == super::model::IdentityKind::User {
             Some(list_raw(http, s, None).await)
         } else {
             None

@@ -2,11 +2,59 @@
 //! Nothing here holds a secret.
 
 use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
 use crate::Error;
 
+/// Whose token it is: the admin's own (a user token) or an organization's.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Hash, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum TokenKind {
+    User,
+    Org,
+}
+
+impl TokenKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TokenKind::User => "user",
+            TokenKind::Org => "org",
+        }
+    }
+}
+
+/// How close Mist is to removing a token for not being used (90 days after the last use).
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum RemovalRisk {
+    /// More than 14 days left.
+    Ok,
+    /// 14 days or fewer left.
+    Soon,
+    /// Past the 90 days: Mist may remove it any time.
+    Overdue,
+}
+
+/// How the session was signed in.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum SignInMethod {
+    Password,
+    Token,
+}
+
+/// Who `/self` says the caller is.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum IdentityKind {
+    /// A person (a password session or a user token).
+    User,
+    /// An org token (no person behind it).
+    OrgToken,
+}
+
 /// A cloud as the UI sees it.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, TS)]
 pub struct CloudInfo {
     pub id: String,
     pub name: String,
@@ -15,19 +63,19 @@ pub struct CloudInfo {
     pub is_mist: bool,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, TS)]
 pub struct CloudMatch {
     pub cloud: CloudInfo,
     pub sso: bool,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, Default, TS)]
 pub struct EmailLookup {
     pub matches: Vec<CloudMatch>,
     pub unreachable: Vec<String>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, TS)]
 pub struct Privilege {
     pub scope: String,
     pub role: String,
@@ -39,16 +87,15 @@ pub struct Privilege {
     pub summary: String,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, TS)]
 pub struct Identity {
-    /// "user" | "org_token"
-    pub kind: String,
+    pub kind: IdentityKind,
     pub email: Option<String>,
     pub name: String,
     pub via_sso: bool,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, TS)]
 pub struct OrgInfo {
     pub id: String,
     pub name: String,
@@ -56,19 +103,18 @@ pub struct OrgInfo {
     pub can_manage_tokens: bool,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, TS)]
 pub struct SessionInfo {
     pub cloud: CloudInfo,
     pub identity: Identity,
-    /// "password" | "token"
-    pub method: String,
+    pub method: SignInMethod,
     pub privileges: Vec<Privilege>,
     pub orgs: Vec<OrgInfo>,
     pub can_create_user_tokens: bool,
     pub remembered: bool,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, TS)]
 #[serde(tag = "status", rename_all = "snake_case")]
 #[allow(clippy::large_enum_variant)] // built once per sign-in
 pub enum SignInResult {
@@ -76,24 +122,23 @@ pub enum SignInResult {
     TwoFactorRequired,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, TS)]
 pub struct Site {
     pub id: String,
     pub name: String,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, TS)]
 pub struct OrgDetails {
     pub org: OrgInfo,
     pub sites: Vec<Site>,
     pub sitegroups: Vec<Site>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, TS)]
 pub struct TokenView {
     pub id: String,
-    /// "user" | "org"
-    pub kind: String,
+    pub kind: TokenKind,
     pub org_id: Option<String>,
     pub org_name: Option<String>,
     pub name: String,
@@ -105,28 +150,29 @@ pub struct TokenView {
     pub access_summary: String,
     pub src_ips: Vec<String>,
     pub days_until_removal: i64,
-    /// "ok" | "soon" | "overdue"
-    pub removal_risk: String,
+    pub removal_risk: RemovalRisk,
     pub is_session_token: bool,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, TS)]
 pub struct OrgTokens {
     pub org: OrgInfo,
     pub tokens: Option<Vec<TokenView>>,
+    #[ts(as = "Option<crate::error::ErrorBody>")]
     pub error: Option<Error>,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, TS)]
 pub struct Inventory {
     pub user_tokens: Option<Vec<TokenView>>,
+    #[ts(as = "Option<crate::error::ErrorBody>")]
     pub user_tokens_error: Option<Error>,
     pub orgs: Vec<OrgTokens>,
     pub fetched_at: i64,
 }
 
 /// What the admin asks for when creating or changing an org token's access.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, TS)]
 pub struct PrivilegeInput {
     pub scope: String,
     pub role: String,
@@ -136,7 +182,7 @@ pub struct PrivilegeInput {
     pub sitegroup_id: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, TS)]
 pub struct KeyTest {
     pub valid: bool,
     pub identity: Option<Identity>,

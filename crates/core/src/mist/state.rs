@@ -12,7 +12,7 @@ use super::http::{Auth, CookieJar, Http, DETECT_TIMEOUT};
 use super::inventory;
 use super::model::{
     CloudInfo, CloudMatch, EmailLookup, Inventory, KeyTest, OrgDetails, PrivilegeInput,
-    SessionInfo, SignInResult, TokenView,
+    SessionInfo, SignInResult, TokenKind, TokenView,
 };
 use super::orgs;
 use super::tokens;
@@ -423,7 +423,7 @@ impl MistState {
 
     pub async fn rename_token(
         &self,
-        kind: &str,
+        kind: TokenKind,
         org_id: Option<&str>,
         token_id: &str,
         name: &str,
@@ -448,7 +448,7 @@ impl MistState {
 
     pub async fn delete_token(
         &self,
-        kind: &str,
+        kind: TokenKind,
         org_id: Option<&str>,
         token_id: &str,
     ) -> Result<()> {

@@ -9,7 +9,7 @@ use serde_json::{json, Value};
 
 use super::auth::{key_hint, Session};
 use super::http::{Call, Http};
-use super::model::{OrgInfo, PrivilegeInput, RawToken, TokenView};
+use super::model::{IdentityKind, OrgInfo, PrivilegeInput, RawToken, TokenKind, TokenView};
 use super::validate::{privs_json, validate_name, validate_privileges, validate_src_ips};
 use super::views::{now, org_view, user_view};
 use crate::{Error, Result};
@@ -130,11 +130,13 @@ pub(crate) async fn create_user_token(
     name: &str,
 ) -> Result<(TokenView, SecretString)> {
     if !s.info.can_create_user_tokens {
-        return Err(Error::Forbidden(if s.info.identity.kind == "org_token" {
-            "An org token cannot have personal tokens. Create an org token in an organization instead.".into()
-        } else {
-            "Mist does not let SSO accounts create personal tokens. Create an org token in an organization instead (this needs a Super User).".into()
-        }));
+        return Err(Error::Forbidden(
+            if s.info.identity.kind == IdentityKind::OrgToken {
+                "An org token cannot have personal tokens. Create an org token in an organization instead.".into()
+            } else {
+                "Mist does not let SSO accounts create personal tokens. Create an org token in an organization instead (this needs a Super User).".into()
+            },
+        ));
     }
     let name = validate_name(name)?;
     let (mut raw, key) = create_raw(http, s, None, &name, json!({"name": name})).await?;
@@ -237,14 +239,14 @@ async fn put_org_token(
 pub(crate) async fn rename_token(
     http: &Http,
     s: &Session,
-    kind: &str,
+    kind: TokenKind,
     org_id: Option<&str>,
     token_id: &str,
     name: &str,
 ) -> Result<TokenView> {
     let name = validate_name(name)?;
     match (kind, org_id) {
-        ("user", _) => {
+        (TokenKind::User, _) => {
             let path = format!("/self/apitokens/{token_id}");
             let call = Call::new(Method::PUT, s.base(), &path, s.auth())
                 .json(&json!({"name": name}))
@@ -256,19 +258,15 @@ pub(crate) async fn rename_token(
             };
             Ok(user_view(&raw, s, now()))
         }
-        ("org", Some(org_id)) => {
+        (TokenKind::Org, Some(org_id)) => {
             let org = s.org(org_id).cloned().ok_or_else(unknown_org)?;
             let current = get_org_token(http, s, org_id, token_id).await?;
             let privs = privs_json(current.privileges.as_deref().unwrap_or_default());
             put_org_token(http, s, &org, current, name, privs).await
         }
-        ("org", None) => Err(Error::invalid(
+        (TokenKind::Org, None) => Err(Error::invalid(
             "org_id",
             "Choose the organization this token belongs to.",
-        )),
-        _ => Err(Error::invalid(
-            "kind",
-            "The token kind must be “user” or “org”.",
         )),
     }
 }
@@ -291,27 +289,21 @@ pub(crate) async fn update_org_token_access(
 pub(crate) async fn delete_token(
     http: &Http,
     s: &Session,
-    kind: &str,
+    kind: TokenKind,
     org_id: Option<&str>,
     token_id: &str,
 ) -> Result<()> {
     let path = match (kind, org_id) {
-        ("user", _) => format!("/self/apitokens/{token_id}"),
-        ("org", Some(o)) => format!("/orgs/{o}/apitokens/{token_id}"),
-        ("org", None) => {
+        (TokenKind::User, _) => format!("/self/apitokens/{token_id}"),
+        (TokenKind::Org, Some(o)) => format!("/orgs/{o}/apitokens/{token_id}"),
+        (TokenKind::Org, None) => {
             return Err(Error::invalid(
                 "org_id",
                 "Choose the organization this token belongs to.",
             ))
         }
-        _ => {
-            return Err(Error::invalid(
-                "kind",
-                "The token kind must be “user” or “org”.",
-            ))
-        }
     };
-    let action = if kind == "org" {
+    let action = if kind == TokenKind::Org {
         "delete API tokens in this organization"
     } else {
         "delete your API tokens"

@@ -1,7 +1,7 @@
 //! How a token looks to the UI: removal risk, access in words, the `TokenView` conversions.
 
 use super::auth::Session;
-use super::model::{OrgInfo, RawPrivilege, RawToken, TokenView};
+use super::model::{OrgInfo, RawPrivilege, RawToken, RemovalRisk, TokenKind, TokenView};
 use super::orgs::{privilege_view, role_short};
 
 /// Mist removes a token unused for this many days.
@@ -22,13 +22,13 @@ pub fn days_until_removal(created: i64, last_used: Option<i64>, now: i64) -> i64
     (base + REMOVAL_DAYS * 86_400 - now).div_euclid(86_400)
 }
 
-pub fn removal_risk(days: i64) -> &'static str {
+pub fn removal_risk(days: i64) -> RemovalRisk {
     if days <= 0 {
-        "overdue"
+        RemovalRisk::Overdue
     } else if days <= SOON_DAYS {
-        "soon"
+        RemovalRisk::Soon
     } else {
-        "ok"
+        RemovalRisk::Ok
     }
 }
 
@@ -75,7 +75,7 @@ pub(crate) fn user_view(raw: &RawToken, s: &Session, now: i64) -> TokenView {
     let days = days_until_removal(raw.created_time.unwrap_or(now), raw.last_used, now);
     TokenView {
         id: raw.id.clone(),
-        kind: "user".into(),
+        kind: TokenKind::User,
         org_id: None,
         org_name: None,
         name: raw.name.clone(),
@@ -87,7 +87,7 @@ pub(crate) fn user_view(raw: &RawToken, s: &Session, now: i64) -> TokenView {
         access_summary: "Same access as you".into(),
         src_ips: Vec::new(),
         days_until_removal: days,
-        removal_risk: removal_risk(days).into(),
+        removal_risk: removal_risk(days),
         is_session_token: s.key_hint.is_some() && raw.key == s.key_hint,
     }
 }
@@ -98,7 +98,7 @@ pub(crate) fn org_view(raw: &RawToken, org: &OrgInfo, s: &Session, now: i64) -> 
     let privs = raw.privileges.clone().unwrap_or_default();
     TokenView {
         id: raw.id.clone(),
-        kind: "org".into(),
+        kind: TokenKind::Org,
         org_id: Some(org.id.clone()),
         org_name: Some(org.name.clone()),
         name: raw.name.clone(),
@@ -110,7 +110,7 @@ pub(crate) fn org_view(raw: &RawToken, org: &OrgInfo, s: &Session, now: i64) -> 
         access_summary: access_summary(&privs),
         src_ips: raw.src_ips.clone().unwrap_or_default(),
         days_until_removal: days,
-        removal_risk: removal_risk(days).into(),
+        removal_risk: removal_risk(days),
         is_session_token: s.key_hint.is_some() && raw.key == s.key_hint,
     }
 }
@@ -124,11 +124,11 @@ mod tests {
         let now = 1_000_000_000;
         assert_eq!(days_until_removal(now, None, now), 90);
         assert_eq!(days_until_removal(0, Some(now - 80 * 86_400), now), 10);
-        assert_eq!(removal_risk(10), "soon");
+        assert_eq!(removal_risk(10), RemovalRisk::Soon);
         assert_eq!(days_until_removal(now - 100 * 86_400, None, now), -10);
-        assert_eq!(removal_risk(-10), "overdue");
-        assert_eq!(removal_risk(0), "overdue");
-        assert_eq!(removal_risk(15), "ok");
+        assert_eq!(removal_risk(-10), RemovalRisk::Overdue);
+        assert_eq!(removal_risk(0), RemovalRisk::Overdue);
+        assert_eq!(removal_risk(15), RemovalRisk::Ok);
         // Half a day past the deadline counts as overdue (floor).
         assert_eq!(
             days_until_removal(now - 90 * 86_400 - 43_200, None, now),

@@ -98,7 +98,7 @@ impl Clipboard for MemoryClipboard {
 }
 
 /// What a copy command returns.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct CopyResult {
     /// Seconds until the clipboard is cleared (0: it will not be cleared).
     pub clears_in_s: u64,

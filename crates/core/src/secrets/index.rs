@@ -13,14 +13,13 @@ use crate::{Error, Result};
 pub const INDEX_FILE: &str = "saved-keys.json";
 
 /// One saved key (no secret). `id` is also the keychain entry's user name.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct IndexRow {
     pub id: String,
     pub label: String,
     pub token_id: Option<String>,
     pub token_name: Option<String>,
-    /// "user" or "org".
-    pub kind: String,
+    pub kind: crate::mist::TokenKind,
     pub org_id: Option<String>,
     pub org_name: Option<String>,
     pub cloud_name: String,
@@ -141,7 +140,7 @@ mod tests {
             label: format!("label {id}"),
             token_id: Some("t1".into()),
             token_name: Some("ci".into()),
-            kind: "org".into(),
+            kind: crate::mist::TokenKind::Org,
             org_id: Some("o1".into()),
             org_name: Some("Acme".into()),
             cloud_name: "Global 01".into(),

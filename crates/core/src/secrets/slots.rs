@@ -66,8 +66,7 @@ impl Clock for ManualClock {
 pub struct SlotMeta {
     pub token_id: String,
     pub token_name: String,
-    /// "user" or "org".
-    pub kind: String,
+    pub kind: crate::mist::TokenKind,
     pub org_id: Option<String>,
     pub org_name: Option<String>,
     pub cloud_name: String,
@@ -80,7 +79,7 @@ impl SlotMeta {
         Self {
             token_id: token.id.clone(),
             token_name: token.name.clone(),
-            kind: token.kind.clone(),
+            kind: token.kind,
             org_id: token.org_id.clone(),
             org_name: token.org_name.clone(),
             cloud_name: cloud.name.clone(),
@@ -90,14 +89,14 @@ impl SlotMeta {
 }
 
 /// What a create command returns instead of the key.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct SlotHandle {
     pub slot_id: String,
     pub expires_in_s: u64,
 }
 
 /// What the UI needs to warn before a key is lost.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct SlotStatus {
     pub slot_id: String,
     pub revealed: bool,
@@ -106,8 +105,12 @@ pub struct SlotStatus {
     pub expires_in_s: u64,
 }
 
-/// The one response that carries a key: `{ "key": "..." }`. Debug is redacted.
+/// The one response that carries a key: `{ "key": "..." }`. Debug is redacted; `Serialize` is
+/// written by hand (it exposes the secret), and the generated TypeScript type is checked against
+/// it by a test.
+#[derive(ts_rs::TS)]
 pub struct RevealedKey {
+    #[ts(type = "string")]
     pub key: SecretString,
 }
 

@@ -16,7 +16,7 @@ fn meta() -> SlotMeta {
     SlotMeta {
         token_id: "tok-1".into(),
         token_name: "ci pipeline".into(),
-        kind: "org".into(),
+        kind: crate::mist::TokenKind::Org,
         org_id: Some("org-1".into()),
         org_name: Some("Acme Retail".into()),
         cloud_name: "Global 01".into(),

@@ -22,7 +22,7 @@ pub const SIGN_IN_USER: &str = "remembered-sign-in-token";
 pub const RECOVERED_LABEL: &str = "Recovered key";
 
 /// Whether the keychain still holds a saved key.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum KeyStatus {
     Ok,
@@ -30,7 +30,7 @@ pub enum KeyStatus {
 }
 
 /// One saved key as the UI sees it (no secret).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct SavedKey {
     #[serde(flatten)]
     pub row: IndexRow,
@@ -38,12 +38,13 @@ pub struct SavedKey {
 }
 
 /// `list_saved_keys`' answer.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct SavedKeyList {
     pub keys: Vec<SavedKey>,
     /// Keychain entries of this app with no row in the index (0 if the store cannot search).
     pub orphans: usize,
     /// Set when the keychain could not be asked; statuses are then "ok" (unknown).
+    #[ts(as = "Option<crate::error::ErrorBody>")]
     pub keychain_error: Option<Error>,
 }
 
@@ -337,7 +338,7 @@ impl Vault {
                     label: format!("{RECOVERED_LABEL} {}", n + 1),
                     token_id: None,
                     token_name: None,
-                    kind: "user".into(),
+                    kind: crate::mist::TokenKind::User,
                     org_id: None,
                     org_name: None,
                     cloud_name: "Unknown cloud".into(),

@@ -1,0 +1,160 @@
+// Generated from the Rust types by ts-rs (crates/core/src/bindings.rs). Do not edit:
+// run `MTM_UPDATE_BINDINGS=1 cargo test -p mist-token-core bindings` after changing them.
+
+/**
+ * The stable word the UI switches on, one per [`Error`] variant. The generated TypeScript has
+ * both the type and the runtime list (`ERROR_KINDS`).
+ */
+export type ErrorKind = "network" | "timeout" | "tls" | "unauthorized" | "forbidden" | "not_found" | "rate_limited" | "invalid_input" | "two_factor_required" | "two_factor_invalid" | "sso_account" | "keychain_unavailable" | "already_revealed" | "slot_expired" | "server" | "unexpected_response" | "create_unconfirmed" | "not_signed_in" | "internal";
+
+/**
+ * What an [`Error`] looks like over IPC: `{kind, message, field?, retry_after_s?, token_id?}`.
+ * `Error` serializes through it, so the generated TypeScript type (`AppError`) is its shape.
+ */
+export type AppError = { kind: ErrorKind, message: string, field?: string, retry_after_s?: number, token_id?: string, };
+
+/**
+ * A cloud as the UI sees it.
+ */
+export type CloudInfo = { id: string, name: string, api_url: string, portal_host: string | null, is_mist: boolean, };
+
+export type CloudMatch = { cloud: CloudInfo, sso: boolean, };
+
+export type EmailLookup = { matches: Array<CloudMatch>, unreachable: Array<string>, };
+
+export type Privilege = { scope: string, role: string, org_id: string | null, site_id: string | null, sitegroup_id: string | null, msp_id: string | null, name: string | null, summary: string, };
+
+/**
+ * Who `/self` says the caller is.
+ */
+export type IdentityKind = "user" | "org_token";
+
+export type Identity = { kind: IdentityKind, email: string | null, name: string, via_sso: boolean, };
+
+export type OrgInfo = { id: string, name: string, role: string, can_manage_tokens: boolean, };
+
+/**
+ * How the session was signed in.
+ */
+export type SignInMethod = "password" | "token";
+
+export type SessionInfo = { cloud: CloudInfo, identity: Identity, method: SignInMethod, privileges: Array<Privilege>, orgs: Array<OrgInfo>, can_create_user_tokens: boolean, remembered: boolean, };
+
+export type SignInResult = { "status": "signed_in", session: SessionInfo, } | { "status": "two_factor_required" };
+
+export type Site = { id: string, name: string, };
+
+export type OrgDetails = { org: OrgInfo, sites: Array<Site>, sitegroups: Array<Site>, };
+
+/**
+ * Whose token it is: the admin's own (a user token) or an organization's.
+ */
+export type TokenKind = "user" | "org";
+
+/**
+ * How close Mist is to removing a token for not being used (90 days after the last use).
+ */
+export type RemovalRisk = "ok" | "soon" | "overdue";
+
+export type TokenView = { id: string, kind: TokenKind, org_id: string | null, org_name: string | null, name: string, key_hint: string, created_time: number, created_by: string | null, last_used: number | null, privileges: Array<Privilege>, access_summary: string, src_ips: Array<string>, days_until_removal: number, removal_risk: RemovalRisk, is_session_token: boolean, };
+
+export type OrgTokens = { org: OrgInfo, tokens: Array<TokenView> | null, error: AppError | null, };
+
+export type Inventory = { user_tokens: Array<TokenView> | null, user_tokens_error: AppError | null, orgs: Array<OrgTokens>, fetched_at: number, };
+
+/**
+ * What the admin asks for when creating or changing an org token's access.
+ */
+export type PrivilegeInput = { scope: string, role: string, site_id?: string | null, sitegroup_id?: string | null, };
+
+export type KeyTest = { valid: boolean, identity: Identity | null, privileges: Array<Privilege>, message: string, };
+
+/**
+ * What a create command returns instead of the key.
+ */
+export type SlotHandle = { slot_id: string, expires_in_s: number, };
+
+/**
+ * What the UI needs to warn before a key is lost.
+ */
+export type SlotStatus = { slot_id: string, revealed: boolean, copied: boolean, saved: boolean, expires_in_s: number, };
+
+/**
+ * The one response that carries a key: `{ "key": "..." }`. Debug is redacted; `Serialize` is
+ * written by hand (it exposes the secret), and the generated TypeScript type is checked against
+ * it by a test.
+ */
+export type RevealedKey = { key: string, };
+
+/**
+ * What a create returns: the token's metadata and the slot holding its key (never the key).
+ */
+export type CreatedToken = { token: TokenView, slot: SlotHandle, };
+
+/**
+ * What a copy command returns.
+ */
+export type CopyResult = { 
+/**
+ * Seconds until the clipboard is cleared (0: it will not be cleared).
+ */
+clears_in_s: number, };
+
+/**
+ * Whether the keychain still holds a saved key.
+ */
+export type KeyStatus = "ok" | "missing_secret";
+
+/**
+ * One saved key (no secret). `id` is also the keychain entry's user name.
+ */
+export type IndexRow = { id: string, label: string, token_id: string | null, token_name: string | null, kind: TokenKind, org_id: string | null, org_name: string | null, cloud_name: string, cloud_api: string, 
+/**
+ * Epoch seconds.
+ */
+saved_at: number, };
+
+/**
+ * One saved key as the UI sees it (no secret).
+ */
+export type SavedKey = { status: KeyStatus, id: string, label: string, token_id: string | null, token_name: string | null, kind: TokenKind, org_id: string | null, org_name: string | null, cloud_name: string, cloud_api: string, 
+/**
+ * Epoch seconds.
+ */
+saved_at: number, };
+
+/**
+ * `list_saved_keys`' answer.
+ */
+export type SavedKeyList = { keys: Array<SavedKey>, 
+/**
+ * Keychain entries of this app with no row in the index (0 if the store cannot search).
+ */
+orphans: number, 
+/**
+ * Set when the keychain could not be asked; statuses are then "ok" (unknown).
+ */
+keychain_error: AppError | null, };
+
+/** Every error kind, in the backend's order. */
+export const ERROR_KINDS: readonly ErrorKind[] = [
+  'network',
+  'timeout',
+  'tls',
+  'unauthorized',
+  'forbidden',
+  'not_found',
+  'rate_limited',
+  'invalid_input',
+  'two_factor_required',
+  'two_factor_invalid',
+  'sso_account',
+  'keychain_unavailable',
+  'already_revealed',
+  'slot_expired',
+  'server',
+  'unexpected_response',
+  'create_unconfirmed',
+  'not_signed_in',
+  'internal',
+] as const;
