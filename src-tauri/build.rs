@@ -1,39 +1,18 @@
+// The one list of IPC commands (src-tauri/commands/list.rs), as names for the ACL manifest.
+macro_rules! app_command_list {
+    ($($module:ident :: $command:ident),* $(,)?) => {
+        const COMMANDS: &[&str] = &[$(stringify!($command)),*];
+    };
+}
+include!("commands/list.rs");
+
 fn main() {
     println!("cargo:rerun-if-changed=src-tauri/capabilities");
-    let commands = &[
-        "list_clouds",
-        "resolve_cloud",
-        "find_cloud_by_email",
-        "sign_in_password",
-        "submit_two_factor",
-        "sign_in_token",
-        "restore_session",
-        "session_info",
-        "sign_out",
-        "org_details",
-        "inventory",
-        "create_user_token",
-        "create_org_token",
-        "rename_token",
-        "update_org_token_access",
-        "delete_token",
-        "reveal_key",
-        "copy_key",
-        "save_key",
-        "slot_status",
-        "dismiss_key",
-        "list_saved_keys",
-        "copy_saved_key",
-        "test_saved_key",
-        "rename_saved_key",
-        "forget_saved_key",
-        "repair_saved_keys",
-        "ui_ready",
-    ];
+    println!("cargo:rerun-if-changed=src-tauri/commands/list.rs");
     tauri_build::try_build(
         tauri_build::Attributes::new()
             .capabilities_path_pattern("./src-tauri/capabilities/**/*")
-            .app_manifest(tauri_build::AppManifest::new().commands(commands)),
+            .app_manifest(tauri_build::AppManifest::new().commands(COMMANDS)),
     )
     .expect("failed to run tauri-build");
 }

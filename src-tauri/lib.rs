@@ -9,42 +9,21 @@ pub mod platform;
 pub use mist_token_core::{error, flows, logging, mist, secrets, state};
 pub use mist_token_core::{AppState, Error, Result};
 
-/// The one list of IPC commands, shared by the real app and the mock-runtime tests.
-#[macro_export]
-macro_rules! app_commands {
-    () => {
-        tauri::generate_handler![
-            $crate::commands::app::ui_ready,
-            $crate::commands::session::list_clouds,
-            $crate::commands::session::resolve_cloud,
-            $crate::commands::session::find_cloud_by_email,
-            $crate::commands::session::sign_in_password,
-            $crate::commands::session::submit_two_factor,
-            $crate::commands::session::sign_in_token,
-            $crate::commands::session::restore_session,
-            $crate::commands::session::session_info,
-            $crate::commands::session::sign_out,
-            $crate::commands::session::org_details,
-            $crate::commands::tokens::inventory,
-            $crate::commands::tokens::create_user_token,
-            $crate::commands::tokens::create_org_token,
-            $crate::commands::tokens::rename_token,
-            $crate::commands::tokens::update_org_token_access,
-            $crate::commands::tokens::delete_token,
-            $crate::commands::keys::reveal_key,
-            $crate::commands::keys::copy_key,
-            $crate::commands::keys::save_key,
-            $crate::commands::keys::slot_status,
-            $crate::commands::keys::dismiss_key,
-            $crate::commands::vault::list_saved_keys,
-            $crate::commands::vault::copy_saved_key,
-            $crate::commands::vault::test_saved_key,
-            $crate::commands::vault::rename_saved_key,
-            $crate::commands::vault::forget_saved_key,
-            $crate::commands::vault::repair_saved_keys,
-        ]
+/// Defines, from the one list in `commands/list.rs`, the invoke handler (`app_commands!`) and
+/// [`COMMAND_NAMES`].
+macro_rules! app_command_list {
+    ($($module:ident :: $command:ident),* $(,)?) => {
+        /// The invoke handler with every IPC command, for any runtime.
+        macro_rules! app_commands {
+            () => {
+                tauri::generate_handler![$($crate::commands::$module::$command),*]
+            };
+        }
+        /// Every IPC command's name, as the web view calls it.
+        pub const COMMAND_NAMES: &[&str] = &[$(stringify!($command)),*];
     };
 }
+include!("commands/list.rs");
 
 /// A builder with the managed state and every command, for any runtime (the real window or
 /// `tauri::test`'s mock runtime). Plugins that need a real window are added in [`run`].

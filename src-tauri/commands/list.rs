@@ -1,0 +1,33 @@
+// The one list of IPC commands, as `module::command`. It is included by `lib.rs` (the invoke
+// handler and `COMMAND_NAMES`), by `build.rs` (the ACL manifest the capability is checked
+// against) and, through `COMMAND_NAMES`, by the capability test. Add a command here only.
+app_command_list! {
+    app::ui_ready,
+    session::list_clouds,
+    session::resolve_cloud,
+    session::find_cloud_by_email,
+    session::sign_in_password,
+    session::submit_two_factor,
+    session::sign_in_token,
+    session::restore_session,
+    session::session_info,
+    session::sign_out,
+    session::org_details,
+    tokens::inventory,
+    tokens::create_user_token,
+    tokens::create_org_token,
+    tokens::rename_token,
+    tokens::update_org_token_access,
+    tokens::delete_token,
+    keys::reveal_key,
+    keys::copy_key,
+    keys::save_key,
+    keys::slot_status,
+    keys::dismiss_key,
+    vault::list_saved_keys,
+    vault::copy_saved_key,
+    vault::test_saved_key,
+    vault::rename_saved_key,
+    vault::forget_saved_key,
+    vault::repair_saved_keys,
+}
