@@ -2,37 +2,37 @@
 //! window, arguments named as the UI sends them (camelCase), and no response ever carrying a key,
 //! a password or the token signed in with.
 
-#[path = "support/secrets.rs"]
-mod secrets_support;
-#[path = "support/mist.rs"]
 mod support;
 
 use mist_sim::SimHandle;
 use mist_token_manager_lib::mist::MistState;
 use mist_token_manager_lib::AppState;
 use serde_json::{json, Value};
-use support::cloud;
+use support::sim::cloud;
 
 struct Harness {
     sim: SimHandle,
-    app: secrets_support::App,
+    app: support::app::App,
     /// Every response (ok or error) of every command but `reveal_key`, serialized.
     responses: Vec<String>,
+    /// The data dir, removed when the harness drops.
+    _tmp: tempfile::TempDir,
 }
 
 impl Harness {
     fn new() -> Self {
-        let dir = std::env::temp_dir().join(format!("mtm-commands-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
+        let tmp = support::secrets::temp_dir("commands");
+        let dir = tmp.path().to_path_buf();
         std::env::set_var("MIST_TOKEN_MANAGER_DATA_DIR", &dir);
         // The simulator runs on Tauri's own async runtime, which keeps running between calls.
-        let sim = support::demo_sim_blocking();
+        let sim = support::app::demo_sim_blocking();
         let mist = MistState::with_clouds(vec![cloud(&sim, "sim", "Simulated cloud")]);
-        let app = secrets_support::App::from_state(AppState::new(mist));
+        let app = support::app::App::from_state(AppState::new(mist));
         Harness {
             sim,
             app,
             responses: Vec::new(),
+            _tmp: tmp,
         }
     }
 

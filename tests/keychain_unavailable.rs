@@ -3,7 +3,6 @@
 //! `keychain_unavailable` error, listing reports it, and reveal and copy still work.
 //! (One test in this binary: it changes the process environment.)
 
-#[path = "support/secrets.rs"]
 mod support;
 
 use std::sync::Arc;
@@ -12,12 +11,14 @@ use std::time::Duration;
 use mist_token_manager_lib::secrets::{MemoryClipboard, SecretsConfig, SecretsState};
 use secrecy::SecretString;
 use serde_json::json;
-use support::{meta, temp_dir, App, KEY};
+use support::app::App;
+use support::secrets::{meta, temp_dir, KEY};
 
 #[test]
 #[cfg(target_os = "linux")]
 fn no_secret_service_is_keychain_unavailable_and_reveal_copy_still_work() {
-    let dir = temp_dir("nokeychain");
+    let guard = temp_dir("nokeychain");
+    let dir = guard.path().to_path_buf();
     std::env::set_var(
         "DBUS_SESSION_BUS_ADDRESS",
         format!("unix:path={}/no-such-bus-socket", dir.display()),
@@ -63,5 +64,4 @@ fn no_secret_service_is_keychain_unavailable_and_reveal_copy_still_work() {
         (st["copied"].clone(), st["saved"].clone()),
         (json!(true), json!(false))
     );
-    let _ = std::fs::remove_dir_all(dir);
 }

@@ -5,10 +5,7 @@
 //! password and the session cookie must appear nowhere in that output, in the app's data dir, or
 //! in any command response, except the one `reveal_key` answer.
 
-#[path = "support/mist.rs"]
-mod mist_support;
-#[path = "support/secrets.rs"]
-mod secrets_support;
+mod support;
 
 use mist_sim::UserSpec;
 use serde_json::json;
@@ -25,7 +22,7 @@ fn child_flow() {
     };
     mist_token_manager_lib::logging::init();
     let password = format!("Pw-{}-leak", uuid::Uuid::new_v4().simple());
-    let sim = mist_support::demo_sim_blocking();
+    let sim = support::app::demo_sim_blocking();
     let acme = sim.org_id("Acme Retail").expect("demo org");
     sim.add_user(UserSpec {
         email: "leak@example.com".into(),
@@ -36,8 +33,8 @@ fn child_flow() {
         sso: false,
         privileges: vec![json!({"scope": "org", "role": "admin", "org_id": acme})],
     });
-    let (secrets, fixture) = secrets_support::fixture();
-    let app = secrets_support::App::with_mist(mist_support::state_for(&sim), secrets);
+    let (secrets, fixture) = support::secrets::fixture();
+    let app = support::app::App::with_mist(support::sim::state_for(&sim), secrets);
 
     let mut responses = Vec::new();
     let mut call = |cmd: &str, args: serde_json::Value| -> serde_json::Value {
@@ -94,7 +91,7 @@ fn child_flow() {
 }
 
 fn all_files(dir: &Path) -> Vec<(PathBuf, String)> {
-    secrets_support::files_text(dir)
+    support::secrets::files_text(dir)
 }
 
 #[test]
@@ -102,7 +99,8 @@ fn no_secret_leaks_anywhere_during_a_full_flow() {
     if std::env::var_os(CHILD_ENV).is_some() {
         return;
     }
-    let out = secrets_support::temp_dir("leak-out");
+    let out_guard = support::secrets::temp_dir("leak-out");
+    let out = out_guard.path().to_path_buf();
     let output = Command::new(std::env::current_exe().unwrap())
         .args(["--exact", "child_flow", "--nocapture", "--test-threads=1"])
         .env(CHILD_ENV, &out)
@@ -152,6 +150,5 @@ fn no_secret_leaks_anywhere_during_a_full_flow() {
             }
         }
     }
-    let _ = std::fs::remove_dir_all(&out);
     let _ = std::fs::remove_dir_all(&data_dir);
 }

@@ -417,7 +417,12 @@ impl WebDriver {
             .await;
         }
         Self::check(&v, "screenshot");
-        let png = decode_base64(v.as_str().expect("screenshot data"));
+        let png = {
+            use base64::Engine;
+            base64::engine::general_purpose::STANDARD
+                .decode(v.as_str().expect("screenshot data"))
+                .expect("screenshot data is base64")
+        };
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir).expect("screenshot dir");
         }
@@ -433,29 +438,4 @@ impl WebDriver {
             .send()
             .await;
     }
-}
-
-fn decode_base64(s: &str) -> Vec<u8> {
-    fn val(c: u8) -> Option<u32> {
-        match c {
-            b'A'..=b'Z' => Some((c - b'A') as u32),
-            b'a'..=b'z' => Some((c - b'a' + 26) as u32),
-            b'0'..=b'9' => Some((c - b'0' + 52) as u32),
-            b'+' => Some(62),
-            b'/' => Some(63),
-            _ => None,
-        }
-    }
-    let mut out = Vec::with_capacity(s.len() * 3 / 4);
-    let (mut acc, mut bits) = (0u32, 0u32);
-    for v in s.bytes().filter_map(val) {
-        acc = (acc << 6) | v;
-        bits += 6;
-        if bits >= 8 {
-            bits -= 8;
-            out.push((acc >> bits) as u8);
-            acc &= (1 << bits) - 1;
-        }
-    }
-    out
 }

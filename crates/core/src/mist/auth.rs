@@ -126,13 +126,7 @@ fn lockout(retry_after_s: Option<u64>) -> Error {
 }
 
 fn retry_after(r: &super::http::Response) -> Option<u64> {
-    r.headers
-        .get(reqwest::header::RETRY_AFTER)?
-        .to_str()
-        .ok()?
-        .trim()
-        .parse()
-        .ok()
+    r.retry_after()
 }
 
 /// Asks one cloud whether it knows this email. `Some(sso)` when it does, `None` when not (404).

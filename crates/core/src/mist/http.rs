@@ -149,13 +149,14 @@ impl Response {
         })
     }
 
-    fn retry_after(&self) -> Option<u64> {
+    /// The answer's `Retry-After`, in seconds from now (see [`parse_retry_after`]).
+    pub fn retry_after(&self) -> Option<u64> {
         let v = self
             .headers
             .get(reqwest::header::RETRY_AFTER)?
             .to_str()
             .ok()?;
-        v.trim().parse::<u64>().ok()
+        parse_retry_after(v, std::time::SystemTime::now())
     }
 
     /// The `Error` for a non-2xx answer.
@@ -200,6 +201,17 @@ impl Response {
     }
 }
 
+/// A `Retry-After` value in seconds from `now`: either form HTTP allows, delay-seconds (`120`) or
+/// an HTTP date (`Wed, 21 Oct 2026 07:28:00 GMT`; a date in the past is 0). Anything else: `None`.
+pub fn parse_retry_after(value: &str, now: std::time::SystemTime) -> Option<u64> {
+    let value = value.trim();
+    if let Ok(secs) = value.parse::<u64>() {
+        return Some(secs);
+    }
+    let when = httpdate::parse_http_date(value).ok()?;
+    Some(when.duration_since(now).map(|d| d.as_secs()).unwrap_or(0))
+}
+
 /// The error for a 429 with an optional `Retry-After`.
 pub fn rate_limited(retry_after_s: Option<u64>) -> Error {
     let wait = match retry_after_s {
@@ -239,28 +251,30 @@ pub struct Failure {
     retryable: bool,
 }
 
-fn transport_error(e: &reqwest::Error, host: &str) -> Failure {
-    let mut chain = String::new();
-    let mut src: Option<&dyn std::error::Error> = Some(e);
+/// Whether a transport failure came from TLS (an untrusted certificate, a handshake a proxy broke,
+/// a server that does not speak TLS): rustls's own error type somewhere in the source chain,
+/// directly or inside an `io::Error`. No message text is read.
+fn is_tls(e: &reqwest::Error) -> bool {
+    let mut src: Option<&(dyn std::error::Error + 'static)> = Some(e);
     while let Some(s) = src {
-        chain.push_str(&s.to_string().to_ascii_lowercase());
-        chain.push(' ');
+        if s.downcast_ref::<rustls::Error>().is_some() {
+            return true;
+        }
+        if let Some(inner) = s
+            .downcast_ref::<std::io::Error>()
+            .and_then(|io| io.get_ref())
+        {
+            if inner.downcast_ref::<rustls::Error>().is_some() {
+                return true;
+            }
+        }
         src = s.source();
     }
-    // rustls's messages ("invalid peer certificate: UnknownIssuer", "received fatal alert",
-    // "received corrupt message", ...): no typed error reaches us through reqwest.
-    let tls = [
-        "certificate",
-        "tls",
-        "handshake",
-        "invalid peer",
-        "fatal alert",
-        "corrupt message",
-        "peer is incompatible",
-        "peer misbehaved",
-    ]
-    .iter()
-    .any(|w| chain.contains(w));
+    false
+}
+
+fn transport_error(e: &reqwest::Error, host: &str) -> Failure {
+    let tls = is_tls(e);
     let maybe_sent = !e.is_connect();
     if e.is_timeout() {
         Failure {
@@ -453,6 +467,24 @@ impl Http {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn retry_after_reads_seconds_and_http_dates() {
+        let now = httpdate::parse_http_date("Tue, 01 Dec 2026 15:00:00 GMT").unwrap();
+        assert_eq!(parse_retry_after("120", now), Some(120));
+        assert_eq!(parse_retry_after(" 0 ", now), Some(0));
+        assert_eq!(
+            parse_retry_after("Tue, 01 Dec 2026 15:02:30 GMT", now),
+            Some(150)
+        );
+        // A date already past means "now".
+        assert_eq!(
+            parse_retry_after("Tue, 01 Dec 2026 14:00:00 GMT", now),
+            Some(0)
+        );
+        assert_eq!(parse_retry_after("soon", now), None);
+        assert_eq!(parse_retry_after("-5", now), None);
+    }
 
     #[test]
     fn rate_limit_messages() {

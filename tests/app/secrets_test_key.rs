@@ -1,21 +1,17 @@
 //! `test_saved_key` against the simulator: a working key, a key Mist refuses, and a recovered
 //! key whose cloud is unknown. The key never comes back in a response.
 
-#[path = "support/mist.rs"]
-mod mist_support;
-#[path = "support/secrets.rs"]
-mod support;
-
+use crate::support::app::App;
+use crate::support::secrets::{fixture, meta};
 use secrecy::SecretString;
 use serde_json::json;
-use support::{fixture, meta, App};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn test_saved_key_asks_self_with_the_key() {
-    let sim = mist_support::demo_sim().await;
+    let sim = crate::support::sim::demo_sim().await;
     let key = sim.add_user_token("admin@example.com", "kept in the keychain");
     let (secrets, _f) = fixture();
-    let app = App::with_mist(mist_support::state_for(&sim), secrets);
+    let app = App::with_mist(crate::support::sim::state_for(&sim), secrets);
     let vault = app.state().secrets.vault.clone();
     let at_sim = |cloud_api: String| {
         let mut m = meta();

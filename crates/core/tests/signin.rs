@@ -1,17 +1,16 @@
 //! Backend integration tests against the simulator: clouds, finding the cloud, sign-in (password,
 //! 2FA both ways, SSO, lock-out, tokens), who am I (MSP orgs, pagination), sign-out, expiry.
 
-#[path = "support/mist.rs"]
 mod support;
 
-use mist_token_manager_lib::mist::{IdentityKind, SignInMethod, TokenKind};
+use mist_token_core::mist::{IdentityKind, SignInMethod, TokenKind};
 use std::time::{Duration, Instant};
 
 use mist_sim::{Fault, FaultRule, Method, Sim, SimConfig, UserSpec};
-use mist_token_manager_lib::mist::{clouds, MistState, SignInResult};
-use mist_token_manager_lib::Error;
+use mist_token_core::mist::{clouds, MistState, SignInResult};
+use mist_token_core::Error;
 use serde_json::json;
-use support::*;
+use support::sim::*;
 
 const SUFFIXES: [&str; 13] = [
     "", ".gc1", ".ac2", ".gc2", ".gc4", ".eu", ".gc3", ".ac6", ".gc6", ".ac5", ".gc5", ".gc7",
@@ -26,7 +25,7 @@ async fn every_cookie_suffix_with_csrf_on_every_unsafe_call() {
         let sim = sim_with_suffix(suffix).await;
         let state = state_for(&sim);
         sign_in(&state, "admin@example.com").await;
-        let mist_token_manager_lib::mist::Created { token, .. } =
+        let mist_token_core::mist::Created { token, .. } =
             state.create_user_token("suffix test").await.unwrap();
         let renamed = state
             .rename_token(TokenKind::User, None, &token.id, "suffix test 2")
@@ -34,13 +33,13 @@ async fn every_cookie_suffix_with_csrf_on_every_unsafe_call() {
             .unwrap();
         assert_eq!(renamed.name, "suffix test 2");
         let org = sim.org_id("Acme Retail").unwrap();
-        let mist_token_manager_lib::mist::Created {
+        let mist_token_core::mist::Created {
             token: org_token, ..
         } = state
             .create_org_token(
                 &org,
                 "suffix org",
-                &[mist_token_manager_lib::mist::PrivilegeInput {
+                &[mist_token_core::mist::PrivilegeInput {
                     scope: "org".into(),
                     role: "read".into(),
                     site_id: None,
@@ -86,8 +85,8 @@ async fn resolves_portal_urls_and_custom_endpoints() {
 
 #[tokio::test]
 async fn clouds_file_replaces_the_list_and_a_bad_file_is_an_error() {
-    let dir = std::env::temp_dir().join(format!("mtm-clouds-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let tmp = support::secrets::temp_dir("clouds");
+    let dir = tmp.path();
     let good = dir.join("good.json");
     std::fs::write(
         &good,
@@ -234,7 +233,7 @@ async fn two_factor_asked_then_given() {
     assert_eq!(info.identity.email.as_deref(), Some("2fa@example.com"));
     assert_eq!(info.method, SignInMethod::Password);
     // Unsafe calls work after 2FA (CSRF).
-    let mist_token_manager_lib::mist::Created { token: t, .. } =
+    let mist_token_core::mist::Created { token: t, .. } =
         state.create_user_token("after 2fa").await.unwrap();
     state
         .delete_token(TokenKind::User, None, &t.id)

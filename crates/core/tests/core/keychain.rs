@@ -4,16 +4,13 @@
 //! "skipped: no private keyring" and passes, so a developer's real keyring is never touched.
 //! Each test uses its own service name; `secret-tool` confirms what is really stored.
 
-#[path = "support/secrets.rs"]
-mod support;
-
 use std::process::Command;
 use std::sync::Arc;
 use std::time::Duration;
 
-use mist_token_manager_lib::secrets::{MemoryClipboard, SecretsConfig, SecretsState};
+use crate::support::secrets::{meta, temp_dir, KEY};
+use mist_token_core::secrets::{MemoryClipboard, SecretsConfig, SecretsState};
 use secrecy::{ExposeSecret, SecretString};
-use support::{meta, temp_dir, KEY};
 
 fn private_keyring() -> bool {
     if std::env::var("MIST_TM_KEYRING_TEST").as_deref() == Ok("1") {
@@ -28,6 +25,7 @@ struct Real {
     clip: Arc<MemoryClipboard>,
     service: String,
     dir: std::path::PathBuf,
+    _guard: tempfile::TempDir,
 }
 
 impl Drop for Real {
@@ -35,14 +33,14 @@ impl Drop for Real {
         let _ = Command::new("secret-tool")
             .args(["clear", "service", &self.service])
             .status();
-        let _ = std::fs::remove_dir_all(&self.dir);
     }
 }
 
 fn real() -> Real {
     let service = format!("com.misttokenmanager.app.test.{}", uuid::Uuid::new_v4());
     let clip = Arc::new(MemoryClipboard::new());
-    let dir = temp_dir("keychain");
+    let guard = temp_dir("keychain");
+    let dir = guard.path().to_path_buf();
     let config = SecretsConfig {
         clear_after: Some(Duration::from_millis(50)),
         service: service.clone(),
@@ -53,6 +51,7 @@ fn real() -> Real {
         clip,
         service,
         dir,
+        _guard: guard,
     }
 }
 
@@ -109,7 +108,7 @@ async fn save_is_in_the_keychain_and_forget_removes_it() {
     assert!(attrs.contains(&format!("attribute.service = {}", r.service)));
     assert!(attrs.contains(&format!("attribute.username = {id}")));
     // The index on disk holds no secret.
-    for (path, text) in support::files_text(&r.dir) {
+    for (path, text) in crate::support::secrets::files_text(&r.dir) {
         assert!(!text.contains(KEY), "{}", path.display());
     }
 

@@ -16,7 +16,7 @@ fn commands() -> BTreeSet<String> {
 #[test]
 fn the_main_window_may_call_only_the_apps_own_commands() {
     let cap: serde_json::Value =
-        serde_json::from_str(include_str!("../src-tauri/capabilities/main.json")).unwrap();
+        serde_json::from_str(include_str!("../../src-tauri/capabilities/main.json")).unwrap();
     assert_eq!(cap["windows"], serde_json::json!(["main"]));
     let granted: BTreeSet<String> = cap["permissions"]
         .as_array()
@@ -67,7 +67,8 @@ fn the_capability_directory_holds_only_the_main_capability() {
 
 #[test]
 fn the_csp_allows_no_remote_origin_and_no_eval() {
-    let conf: serde_json::Value = serde_json::from_str(include_str!("../tauri.conf.json")).unwrap();
+    let conf: serde_json::Value =
+        serde_json::from_str(include_str!("../../tauri.conf.json")).unwrap();
     let csp = &conf["app"]["security"]["csp"];
     let all = csp.to_string();
     assert!(!all.contains("unsafe-eval"));

@@ -1,15 +1,12 @@
 //! Backend integration tests against the simulator: robust HTTP and the error mapping (429 with
 //! the wait, HTML 502, retries, malformed JSON, timeouts, dead hosts, POST never retried).
 
-#[path = "support/mist.rs"]
-mod support;
-
 use std::time::{Duration, Instant};
 
+use crate::support::sim::*;
 use mist_sim::{Fault, FaultRule, Method};
-use mist_token_manager_lib::mist::MistState;
-use mist_token_manager_lib::Error;
-use support::*;
+use mist_token_core::mist::MistState;
+use mist_token_core::Error;
 
 #[tokio::test]
 async fn rate_limited_reports_the_wait_without_sleeping() {
@@ -44,7 +41,7 @@ trait InventoryOutcome {
     fn unwrap_err_or_rate_limited(self) -> Error;
 }
 
-impl InventoryOutcome for mist_token_manager_lib::Result<mist_token_manager_lib::mist::Inventory> {
+impl InventoryOutcome for mist_token_core::Result<mist_token_core::mist::Inventory> {
     /// The inventory keeps per-list errors inside: take the user tokens' error.
     fn unwrap_err_or_rate_limited(self) -> Error {
         match self {

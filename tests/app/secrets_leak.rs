@@ -3,12 +3,10 @@
 //! the data dir's files and the Debug output of the state. (The lead extends this to the full app
 //! flow: sign in, create, ...)
 
-#[path = "support/secrets.rs"]
-mod support;
-
+use crate::support::app::App;
+use crate::support::secrets::{files_text, fixture, meta, KEY};
 use secrecy::SecretString;
 use serde_json::json;
-use support::{files_text, fixture, meta, App, KEY};
 
 #[test]
 fn the_key_appears_only_in_the_one_reveal_response() {

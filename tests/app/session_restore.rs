@@ -2,19 +2,14 @@
 //! refuses it (deleted, or removed after 90 days), start-up says so plainly and forgets it; a
 //! network failure is reported and the token kept for the next try.
 
-#[path = "support/mist.rs"]
-mod mist_support;
-#[path = "support/secrets.rs"]
-mod secrets_support;
-
 use serde_json::json;
 
-fn app_with_remembered_token() -> (mist_sim::SimHandle, secrets_support::App, String) {
-    let sim = mist_support::demo_sim_blocking();
+fn app_with_remembered_token() -> (mist_sim::SimHandle, crate::support::app::App, String) {
+    let sim = crate::support::app::demo_sim_blocking();
     let key = sim.add_user_token("admin@example.com", "remembered");
-    let (secrets, fixture) = secrets_support::fixture();
+    let (secrets, fixture) = crate::support::secrets::fixture();
     std::mem::forget(fixture);
-    let app = secrets_support::App::with_mist(mist_support::state_for(&sim), secrets);
+    let app = crate::support::app::App::with_mist(crate::support::sim::state_for(&sim), secrets);
     let session = app.ok(
         "sign_in_token",
         json!({"token": key, "cloudId": "sim", "remember": true}),

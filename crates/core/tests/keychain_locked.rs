@@ -4,16 +4,15 @@
 //! open) and checks that saving, listing and forgetting say plainly to unlock the keyring, that
 //! nothing is half-removed, and that reveal and copy still work.
 
-#[path = "support/secrets.rs"]
 mod support;
 
 use std::process::Command;
 use std::sync::Arc;
 use std::time::Duration;
 
-use mist_token_manager_lib::secrets::{MemoryClipboard, SecretsConfig, SecretsState};
+use mist_token_core::secrets::{MemoryClipboard, SecretsConfig, SecretsState};
 use secrecy::{ExposeSecret, SecretString};
-use support::{meta, temp_dir, KEY};
+use support::secrets::{meta, temp_dir, KEY};
 
 const NAME: &str = "locked_keyring_is_keychain_unavailable_with_unlock_advice";
 
@@ -27,7 +26,7 @@ fn locked_keyring_is_keychain_unavailable_with_unlock_advice() {
         println!("skipped: no private keyring (run through scripts/with-keyring.sh)");
         return;
     }
-    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/scripts/with-keyring.sh");
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/../../scripts/with-keyring.sh");
     let out = Command::new(script)
         .env_remove("MIST_TM_IN_PRIVATE_BUS")
         .env("MIST_TM_LOCKED_INNER", "1")
@@ -47,7 +46,8 @@ fn locked_keyring_is_keychain_unavailable_with_unlock_advice() {
 async fn inner() {
     let service = format!("com.misttokenmanager.app.test.{}", uuid::Uuid::new_v4());
     let clip = Arc::new(MemoryClipboard::new());
-    let dir = temp_dir("locked");
+    let guard = temp_dir("locked");
+    let dir = guard.path().to_path_buf();
     let config = SecretsConfig {
         clear_after: Some(Duration::from_secs(30)),
         service,
@@ -95,5 +95,4 @@ async fn inner() {
     state.copy_slot(&h.slot_id).await.unwrap();
     assert_eq!(clip.read_text_for_test().as_deref(), Some(KEY));
     assert_eq!(state.reveal(&h.slot_id).unwrap().key.expose_secret(), KEY);
-    let _ = std::fs::remove_dir_all(dir);
 }

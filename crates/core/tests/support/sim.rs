@@ -1,10 +1,12 @@
-//! Helpers for the backend integration tests: simulated clouds and a `MistState` pointing at them.
+//! Simulated clouds for the tests (`support::sim`): a simulator with the demo seed, a cloud entry
+//! for it and a `MistState` pointing at it, signed in or not. No Tauri here: the core crate's
+//! tests and the app's tests share this file.
 #![allow(dead_code)]
 
 use std::time::Duration;
 
 use mist_sim::{Sim, SimConfig, SimHandle};
-use mist_token_manager_lib::mist::{Cloud, MistState, SignInResult};
+use mist_token_core::mist::{Cloud, MistState, SignInResult};
 use secrecy::SecretString;
 
 pub const PASSWORD: &str = "demo-password";
@@ -62,9 +64,4 @@ pub async fn signed_in(email: &str) -> (SimHandle, MistState) {
     let state = state_for(&sim);
     sign_in(&state, email).await;
     (sim, state)
-}
-
-/// A demo sim started on Tauri's async runtime (for tests that call commands synchronously).
-pub fn demo_sim_blocking() -> SimHandle {
-    tauri::async_runtime::block_on(demo_sim())
 }

@@ -1,77 +1,12 @@
-//! Helpers for the secrets tests: an `AppState` whose secrets use keyring-core's mock store (or a
-//! given store), an in-memory clipboard, a temp data dir and a controllable clock; and a mock
-//! Tauri app to call commands through IPC exactly as the web view does.
+//! The app on Tauri's mock runtime (`support::app`): the real command list, no window, commands
+//! called through IPC exactly as the web view calls them.
 #![allow(dead_code)]
 
-use std::path::PathBuf;
-use std::sync::Arc;
-use std::time::Duration;
-
-use mist_token_manager_lib::secrets::{
-    ManualClock, MemoryClipboard, SecretsConfig, SecretsState, SlotMeta,
-};
+use mist_token_manager_lib::secrets::SecretsState;
 use mist_token_manager_lib::AppState;
 use tauri::test::MockRuntime;
 use tauri::webview::InvokeRequest;
 use tauri::Manager;
-
-pub const KEY: &str = "Zk9pQ2xV-new-key-0123456789abcdefghijklmnopqrstuvwxyzABCDEF";
-
-pub fn meta() -> SlotMeta {
-    SlotMeta {
-        token_id: "11111111-2222-3333-4444-555555555555".into(),
-        token_name: "ci pipeline".into(),
-        kind: mist_token_manager_lib::mist::TokenKind::Org,
-        org_id: Some("org-acme".into()),
-        org_name: Some("Acme Retail".into()),
-        cloud_name: "Global 01".into(),
-        cloud_api: "https://api.mist.com".into(),
-    }
-}
-
-/// A fresh temp dir (removed by [`Fixture`]'s drop).
-pub fn temp_dir(tag: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("mtm-{tag}-{}", uuid::Uuid::new_v4()));
-    std::fs::create_dir_all(&d).unwrap();
-    d
-}
-
-pub struct Fixture {
-    pub clock: Arc<ManualClock>,
-    pub clip: Arc<MemoryClipboard>,
-    pub store: Arc<keyring_core::mock::Store>,
-    pub dir: PathBuf,
-}
-
-impl Drop for Fixture {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.dir);
-    }
-}
-
-/// Secrets over the mock store, a memory clipboard (cleared after 50 ms) and a manual clock.
-pub fn fixture() -> (SecretsState, Fixture) {
-    let clock = Arc::new(ManualClock::new());
-    let clip = Arc::new(MemoryClipboard::new());
-    let store = keyring_core::mock::Store::new().unwrap();
-    let dir = temp_dir("secrets");
-    let config = SecretsConfig {
-        clear_after: Some(Duration::from_millis(50)),
-        clock: clock.clone(),
-        ..SecretsConfig::default()
-    }
-    .with_store(store.clone());
-    let state = SecretsState::new(dir.clone(), clip.clone(), config);
-    (
-        state,
-        Fixture {
-            clock,
-            clip,
-            store,
-            dir,
-        },
-    )
-}
 
 /// A mock-runtime app with the real command list and the given secrets.
 pub struct App {
@@ -152,19 +87,7 @@ impl App {
     }
 }
 
-/// Every file's bytes under `dir`, recursively, as lossy text.
-pub fn files_text(dir: &std::path::Path) -> Vec<(PathBuf, String)> {
-    let mut out = Vec::new();
-    let Ok(rd) = std::fs::read_dir(dir) else {
-        return out;
-    };
-    for e in rd.flatten() {
-        let p = e.path();
-        if p.is_dir() {
-            out.extend(files_text(&p));
-        } else if let Ok(b) = std::fs::read(&p) {
-            out.push((p, String::from_utf8_lossy(&b).into_owned()));
-        }
-    }
-    out
+/// A demo simulator started on Tauri's async runtime (for tests that call commands synchronously).
+pub fn demo_sim_blocking() -> mist_sim::SimHandle {
+    tauri::async_runtime::block_on(super::sim::demo_sim())
 }

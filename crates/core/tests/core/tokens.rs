@@ -1,15 +1,12 @@
 //! Backend integration tests against the simulator: user and org tokens, validation, src_ips
 //! immutability, the inventory (removal risk, per-org 403), and a create whose answer is lost.
 
-#[path = "support/mist.rs"]
-mod support;
-
+use crate::support::sim::*;
 use mist_sim::{Fault, FaultRule, Method};
-use mist_token_manager_lib::mist::PrivilegeInput;
-use mist_token_manager_lib::mist::{RemovalRisk, TokenKind};
-use mist_token_manager_lib::Error;
+use mist_token_core::mist::PrivilegeInput;
+use mist_token_core::mist::{RemovalRisk, TokenKind};
+use mist_token_core::Error;
 use secrecy::ExposeSecret;
-use support::*;
 
 fn org_read() -> Vec<PrivilegeInput> {
     vec![PrivilegeInput {
@@ -32,7 +29,7 @@ fn site(role: &str, id: &str) -> PrivilegeInput {
 #[tokio::test]
 async fn user_tokens_create_rename_delete() {
     let (sim, state) = signed_in("admin@example.com").await;
-    let mist_token_manager_lib::mist::Created {
+    let mist_token_core::mist::Created {
         token: view, key, ..
     } = state.create_user_token("  my script ").await.unwrap();
     assert_eq!(view.name, "my script");
@@ -79,7 +76,7 @@ async fn org_tokens_create_reads_privileges_back_and_src_ips_never_change() {
     let org = sim.org_id("Acme Retail").unwrap();
     let s1 = sim.site_id(&org, "Store 1").unwrap();
     let s2 = sim.site_id(&org, "Store 2").unwrap();
-    let mist_token_manager_lib::mist::Created {
+    let mist_token_core::mist::Created {
         token: view, key, ..
     } = state
         .create_org_token(

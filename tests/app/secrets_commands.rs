@@ -1,14 +1,12 @@
 //! The reveal-slot rules and the saved keys, through the IPC commands (Tauri mock runtime), as
 //! the web view sees them.
 
-#[path = "support/secrets.rs"]
-mod support;
-
 use std::time::Duration;
 
+use crate::support::app::App;
+use crate::support::secrets::{fixture, meta, KEY};
 use secrecy::SecretString;
 use serde_json::json;
-use support::{fixture, meta, App, KEY};
 
 fn open(app: &App) -> String {
     let h = app
