@@ -4,7 +4,7 @@
 import { describe, it, expect, beforeAll } from 'vitest';
 import { render, screen, waitFor, within } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
-import { GLOBAL01, inventoryOf, mockCommands, session, token } from './test/ipc';
+import { fakeSlots, GLOBAL01, inventoryOf, mockCommands, session, token } from './test/ipc';
 
 beforeAll(() => {
   Object.freeze(Object.prototype);
@@ -23,8 +23,7 @@ describe('with a frozen Object.prototype', () => {
       submit_two_factor: session(),
       inventory: inventoryOf(),
       create_user_token: { token: token({ id: 'n1', name: 'New' }), slot: { slot_id: 's', expires_in_s: 600 } },
-      reveal_key: { key: 'THE-KEY' },
-      dismiss_key: null,
+      ...fakeSlots('THE-KEY'),
     });
     render(App);
     const user = userEvent.setup();

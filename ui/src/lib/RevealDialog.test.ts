@@ -2,22 +2,14 @@ import { describe, it, expect, vi } from 'vitest';
 import { render, screen, waitFor, within } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
 import RevealDialog from './RevealDialog.svelte';
-import { argsOf, cmds, fail, mockCommands, orgToken } from '../test/ipc';
+import { argsOf, cmds, fail, fakeSlots, mockCommands, orgToken } from '../test/ipc';
 
 const KEY = 'Ab12Cd34Ef56Gh78Ij90Kl12Mn34Op56Qr78St90Uv12Wx34Yz56';
 const created = { token: orgToken({ name: 'CI pipeline' }), slot: { slot_id: 'slot-9', expires_in_s: 600 } };
 
 function setup(handlers: Record<string, unknown> = {}) {
-  let revealed = false;
   const calls = mockCommands({
-    reveal_key: () => {
-      if (revealed) fail({ kind: 'already_revealed', message: 'The key was already shown.' });
-      revealed = true;
-      return { key: KEY };
-    },
-    copy_key: { clears_in_s: 30 },
-    save_key: (a: Record<string, unknown>) => ({ id: 'k1', label: a.label }),
-    dismiss_key: null,
+    ...fakeSlots(KEY),
     delete_token: null,
     ...handlers,
   });
@@ -59,7 +51,7 @@ describe('Reveal dialog', () => {
   });
 
   it('copies through the backend and tells when the clipboard clears', async () => {
-    const { calls, user, dialog, onclose } = setup({ copy_key: { clears_in_s: 30 } });
+    const { calls, user, dialog, onclose } = setup();
     await user.click(within(dialog).getByRole('button', { name: 'Copy key' }));
     expect(await within(dialog).findByText('Copied. The clipboard clears in 30 s')).toBeInTheDocument();
     expect(within(dialog).getByText('Copied. The clipboard clears in 30 s')).toHaveAttribute('role', 'status');
@@ -119,7 +111,13 @@ describe('Reveal dialog', () => {
   });
 
   it('disables reveal when the backend says it was already shown', async () => {
-    const { user, dialog } = setup({ reveal_key: () => fail({ kind: 'already_revealed', message: 'This key was already shown once.' }) });
+    // Shown once already (say, before the window reloaded): the backend's slot says so.
+    const slots = fakeSlots(KEY);
+    slots.reveal_key({ slotId: 'slot-9' });
+    const { user, dialog } = setup({
+      ...slots,
+      reveal_key: () => fail({ kind: 'already_revealed', message: 'This key was already shown once.' }),
+    });
     await user.click(within(dialog).getByRole('button', { name: 'Reveal key' }));
     expect(await within(dialog).findByRole('alert')).toHaveTextContent('This key was already shown once.');
     expect(within(dialog).getByRole('button', { name: 'Reveal key' })).toBeDisabled();
@@ -136,7 +134,7 @@ describe('Reveal dialog', () => {
   });
 
   it('says when the time to keep the key is over and disables the actions', async () => {
-    mockCommands({ dismiss_key: null });
+    mockCommands({ dismiss_key: null, slot_status: () => fail({ kind: 'slot_expired', message: 'Gone.' }) });
     render(RevealDialog, { created: { ...created, slot: { slot_id: 'slot-x', expires_in_s: 0 } }, onclose: vi.fn() });
     const dialog = screen.getByRole('dialog');
     expect(await within(dialog).findByText(/The time to keep this key is over/)).toBeInTheDocument();

@@ -3,7 +3,7 @@ import { fireEvent, render, screen, waitFor, within } from '@testing-library/sve
 import userEvent from '@testing-library/user-event';
 import Tokens from './Tokens.svelte';
 import { filterRows, planRows, ROW_BUDGET, sortRows, toRow } from './tokenRows';
-import { ACME, argsOf, BETA, cmds, fail, inventoryOf, mockCommands, NOW, orgToken, session, token } from '../test/ipc';
+import { ACME, argsOf, BETA, cmds, fail, fakeSlots, inventoryOf, mockCommands, NOW, orgToken, session, token } from '../test/ipc';
 import type { SessionInfo } from './api';
 
 const DAY = 86400;
@@ -437,8 +437,7 @@ describe('Create from the list', () => {
     const { calls, user } = setup({
       inventory: inventoryOf(),
       create_user_token: { token: newTok, slot: { slot_id: 's-new', expires_in_s: 600 } },
-      copy_key: { clears_in_s: 30 },
-      dismiss_key: null,
+      ...fakeSlots(),
     });
     await screen.findByRole('heading', { name: 'My tokens' });
     await user.click(screen.getByRole('button', { name: 'Create token' }));
@@ -453,7 +452,8 @@ describe('Create from the list', () => {
     await within(reveal).findByText('Copied. The clipboard clears in 30 s');
     await user.click(within(reveal).getByRole('button', { name: 'Done' }));
     await waitFor(() => expect(screen.queryByRole('dialog')).not.toBeInTheDocument());
-    expect(cmds(calls)).toEqual(['inventory', 'create_user_token', 'copy_key', 'dismiss_key']);
+    // Copy, then the backend's word on the slot (after the copy, and again before closing).
+    expect(cmds(calls)).toEqual(['inventory', 'create_user_token', 'copy_key', 'slot_status', 'slot_status', 'dismiss_key']);
     expect(screen.getByRole('button', { name: 'Create token' })).toHaveFocus();
   });
 
@@ -463,7 +463,7 @@ describe('Create from the list', () => {
       inventory: inventoryOf(),
       create_user_token: { token: newTok, slot: { slot_id: 's-2', expires_in_s: 600 } },
       delete_token: null,
-      dismiss_key: null,
+      ...fakeSlots(),
     });
     await screen.findByRole('heading', { name: 'My tokens' });
     await user.click(screen.getByRole('button', { name: 'Create token' }));

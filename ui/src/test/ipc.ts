@@ -112,3 +112,35 @@ export function inventoryOf(over: Partial<Inventory> = {}): Inventory {
     ...over,
   };
 }
+
+/**
+ * The backend's view of reveal slots, as `slot_status` reports it: reveal, copy and save mark the
+ * slot, and a second reveal fails as the backend does. Spread into `mockCommands`; any handler
+ * given after it (a failing `save_key`, say) replaces that one command.
+ */
+export function fakeSlots(key = 'THE-KEY') {
+  const state = new Map<string, { revealed: boolean; copied: boolean; saved: boolean }>();
+  const of = (a: Record<string, unknown>) => {
+    const id = String(a.slotId);
+    if (!state.has(id)) state.set(id, { revealed: false, copied: false, saved: false });
+    return state.get(id)!;
+  };
+  return {
+    reveal_key: (a: Record<string, unknown>) => {
+      const s = of(a);
+      if (s.revealed) fail({ kind: 'already_revealed', message: 'The key was already shown.' });
+      s.revealed = true;
+      return { key };
+    },
+    copy_key: (a: Record<string, unknown>) => {
+      of(a).copied = true;
+      return { clears_in_s: 30 };
+    },
+    save_key: (a: Record<string, unknown>) => {
+      of(a).saved = true;
+      return { id: 'k1', label: a.label };
+    },
+    slot_status: (a: Record<string, unknown>) => ({ slot_id: a.slotId, expires_in_s: 600, ...of(a) }),
+    dismiss_key: null,
+  };
+}
