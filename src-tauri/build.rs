@@ -25,6 +25,7 @@ fn main() {
         "list_saved_keys",
         "copy_saved_key",
         "test_saved_key",
+        "confirm_saved_key_cloud",
         "rename_saved_key",
         "forget_saved_key",
         "repair_saved_keys",

@@ -39,6 +39,7 @@ macro_rules! app_commands {
             $crate::commands::vault::list_saved_keys,
             $crate::commands::vault::copy_saved_key,
             $crate::commands::vault::test_saved_key,
+            $crate::commands::vault::confirm_saved_key_cloud,
             $crate::commands::vault::rename_saved_key,
             $crate::commands::vault::forget_saved_key,
             $crate::commands::vault::repair_saved_keys,

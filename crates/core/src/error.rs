@@ -68,6 +68,10 @@ pub enum Error {
         message: String,
         token_id: Option<String>,
     },
+    /// A saved key has no cloud bound to it in the keychain (saved by an older version): the
+    /// admin must confirm its cloud once before it is sent anywhere.
+    #[error("{0}")]
+    CloudUnconfirmed(String),
     /// A command that needs a session was called while signed out.
     #[error("You are not signed in. Sign in again to continue.")]
     NotSignedIn,
@@ -97,6 +101,7 @@ impl Error {
             Error::Server(_) => "server",
             Error::UnexpectedResponse(_) => "unexpected_response",
             Error::CreateUnconfirmed { .. } => "create_unconfirmed",
+            Error::CloudUnconfirmed(_) => "cloud_unconfirmed",
             Error::NotSignedIn => "not_signed_in",
             Error::Internal(_) => "internal",
         }
