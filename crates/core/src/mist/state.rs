@@ -161,6 +161,15 @@ impl MistState {
                 _ => out.unreachable.push(cloud.name.clone()),
             }
         }
+        // No cloud answered at all: that is the network, not the email.
+        if out.matches.is_empty() && out.unreachable.len() == self.clouds.len() {
+            return Err(Error::Network(format!(
+                "The app cannot reach Mist: none of the {} Mist clouds answered. This computer may \
+                 be offline, or a proxy or firewall may be blocking the connection to Mist. Check \
+                 your connection, then choose Retry.",
+                self.clouds.len()
+            )));
+        }
         Ok(out)
     }
 

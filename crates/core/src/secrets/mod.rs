@@ -6,6 +6,7 @@ pub mod index;
 pub mod keychain;
 pub mod slots;
 pub mod vault;
+pub mod wall;
 
 use std::path::PathBuf;
 use std::sync::Arc;
