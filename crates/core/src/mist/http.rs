@@ -533,7 +533,10 @@ mod tests {
         let call = Call::new(Method::POST, "https://x", "/login", Auth::None)
             .json(&serde_json::json!({"email": "a@example.com", "password": "pw-123"}));
         let body = call.body.clone().unwrap();
-        assert_eq!(&body[..], br#"{"email":"a@example.com","password":"pw-123"}"#);
+        assert_eq!(
+            &body[..],
+            br#"{"email":"a@example.com","password":"pw-123"}"#
+        );
         // What each attempt hands reqwest refers to the same buffer: no copy is made.
         let again = call.body.clone().unwrap();
         assert_eq!(body.as_ptr(), again.as_ptr());
@@ -545,7 +548,11 @@ mod tests {
         assert_eq!(b.capacity(), 10);
         b.push(b"01234").unwrap();
         b.push(b"56789").unwrap();
-        assert_eq!(b.capacity(), 10, "no reallocation when the length was announced");
+        assert_eq!(
+            b.capacity(),
+            10,
+            "no reallocation when the length was announced"
+        );
         assert_eq!(&b.into_inner()[..], b"0123456789");
         assert_eq!(BodyBuf::new(Some(u64::MAX)).capacity(), MAX_BODY);
         // A server that sends more than it announced: the buffer grows (the old one is wiped).

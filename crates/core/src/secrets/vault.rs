@@ -41,7 +41,10 @@ fn pack(cloud_api: &str, key: &SecretString) -> Result<SecretString> {
 /// were bound holds the key alone.
 fn unpack(stored: SecretString) -> StoredKey {
     let text = stored.expose_secret();
-    if let Some(rest) = text.strip_prefix(BOUND_V1).and_then(|r| r.strip_prefix('\n')) {
+    if let Some(rest) = text
+        .strip_prefix(BOUND_V1)
+        .and_then(|r| r.strip_prefix('\n'))
+    {
         if let Some((api, key)) = rest.split_once('\n') {
             if !api.is_empty() && !key.is_empty() {
                 return StoredKey {
@@ -406,8 +409,17 @@ impl Vault {
     /// Binds a key saved before keys were bound to the cloud the admin confirmed, in the
     /// keychain, and shows that cloud in the list. A key already bound keeps its cloud: asking
     /// for another one is refused (the keychain item wins over anything else).
-    pub async fn bind_cloud(&self, id: &str, cloud_api: &str, cloud_name: &str) -> Result<SavedKey> {
-        let (id, api, name) = (id.to_string(), cloud_api.to_string(), cloud_name.to_string());
+    pub async fn bind_cloud(
+        &self,
+        id: &str,
+        cloud_api: &str,
+        cloud_name: &str,
+    ) -> Result<SavedKey> {
+        let (id, api, name) = (
+            id.to_string(),
+            cloud_api.to_string(),
+            cloud_name.to_string(),
+        );
         self.blocking(move |inner| {
             let (mut rows, i) = inner.find(&id)?;
             let stored = unpack(inner.keychain.get(&id)?.ok_or_else(missing_from_keychain)?);

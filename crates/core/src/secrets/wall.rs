@@ -63,7 +63,10 @@ mod tests {
         let d = Deadline::after(now, wall, Duration::from_secs(600));
         assert!(!d.passed(now, wall));
         // A sleep: the monotonic clock barely moved, the wall clock moved an hour.
-        assert!(d.passed(now + Duration::from_secs(1), wall + Duration::from_secs(3600)));
+        assert!(d.passed(
+            now + Duration::from_secs(1),
+            wall + Duration::from_secs(3600)
+        ));
         // The wall clock set back a day extends nothing.
         let back = wall - Duration::from_secs(86_400);
         assert!(d.passed(now + Duration::from_secs(600), back));
@@ -84,9 +87,12 @@ mod tests {
             base + Duration::from_secs(if n == 0 { 0 } else { 3600 })
         };
         let started = Instant::now();
-        tokio::time::timeout(Duration::from_secs(5), sleep(Duration::from_secs(600), wall))
-            .await
-            .expect("a wall-clock jump ends the wait");
+        tokio::time::timeout(
+            Duration::from_secs(5),
+            sleep(Duration::from_secs(600), wall),
+        )
+        .await
+        .expect("a wall-clock jump ends the wait");
         assert!(started.elapsed() < Duration::from_secs(5));
     }
 }
