@@ -21,6 +21,7 @@ export type ErrorKind =
   | 'server'
   | 'unexpected_response'
   | 'create_unconfirmed'
+  | 'cloud_unconfirmed'
   | 'not_signed_in'
   | 'internal';
 
@@ -149,12 +150,21 @@ export type SavedKey = {
   saved_at: number;
   status: 'ok' | 'missing_secret';
 };
-export type SavedKeyList = { keys: SavedKey[]; orphans: number; keychain_error: AppError | null };
+/** Set when a damaged list of saved keys was moved aside and not yet repaired. */
+export type IndexNotice = { moved_to: string[]; labels: string[]; unlisted: number; message: string };
+export type SavedKeyList = {
+  keys: SavedKey[];
+  orphans: number;
+  keychain_error: AppError | null;
+  index_notice?: IndexNotice | null;
+};
 export type KeyTest = {
   valid: boolean;
   identity: Identity | null;
   privileges: Privilege[];
   message: string;
+  /** The list of saved keys named another cloud than the keychain; the keychain's was used. */
+  warning?: string | null;
 };
 
 const KINDS: ReadonlySet<string> = new Set<ErrorKind>([
@@ -175,6 +185,7 @@ const KINDS: ReadonlySet<string> = new Set<ErrorKind>([
   'server',
   'unexpected_response',
   'create_unconfirmed',
+  'cloud_unconfirmed',
   'not_signed_in',
   'internal',
 ]);
@@ -247,6 +258,8 @@ export const dismissKey = (slotId: string) => call<null>('dismiss_key', { slotId
 export const listSavedKeys = () => call<SavedKeyList>('list_saved_keys');
 export const copySavedKey = (id: string) => call<CopyResult>('copy_saved_key', { id });
 export const testSavedKey = (id: string) => call<KeyTest>('test_saved_key', { id });
+export const confirmSavedKeyCloud = (id: string, cloudId: string) =>
+  call<SavedKey>('confirm_saved_key_cloud', { id, cloudId });
 export const renameSavedKey = (id: string, label: string) => call<SavedKey>('rename_saved_key', { id, label });
 export const forgetSavedKey = (id: string) => call<null>('forget_saved_key', { id });
 export const repairSavedKeys = () => call<SavedKeyList>('repair_saved_keys');
