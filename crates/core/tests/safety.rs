@@ -667,6 +667,13 @@ async fn offline_sign_in_says_the_network_not_the_email() {
     assert!(m.contains("proxy") && m.contains("firewall"), "{m}");
     assert!(m.contains("Retry"), "{m}");
     assert!(!m.contains("recognised"), "{m}");
+    // The same for a token whose cloud the app looks for.
+    let e = offline
+        .sign_in_token(secret("k3y-0123456789abcdefghij"), None)
+        .await
+        .unwrap_err();
+    assert_eq!(kind(&e), "network", "{e}");
+    assert!(e.to_string().contains("cannot reach Mist"), "{e}");
 
     // Some cloud answered and none knows the email: today's answer (unreachable listed).
     let sim = Sim::start(SimConfig::default()).await;

@@ -163,14 +163,19 @@ impl MistState {
         }
         // No cloud answered at all: that is the network, not the email.
         if out.matches.is_empty() && out.unreachable.len() == self.clouds.len() {
-            return Err(Error::Network(format!(
-                "The app cannot reach Mist: none of the {} Mist clouds answered. This computer may \
-                 be offline, or a proxy or firewall may be blocking the connection to Mist. Check \
-                 your connection, then choose Retry.",
-                self.clouds.len()
-            )));
+            return Err(self.cannot_reach_mist());
         }
         Ok(out)
+    }
+
+    /// No cloud answered at all: the network (offline, a proxy, a firewall), not the input.
+    fn cannot_reach_mist(&self) -> Error {
+        Error::Network(format!(
+            "The app cannot reach Mist: none of the {} Mist clouds answered. This computer may be \
+             offline, or a proxy or firewall may be blocking the connection to Mist. Check your \
+             connection, then choose Retry.",
+            self.clouds.len()
+        ))
     }
 
     /// Asks every cloud's `/self` with this token in parallel; the first that accepts it wins.
@@ -202,6 +207,9 @@ impl MistState {
                 Ok(Err(Error::Unauthorized(_) | Error::Forbidden(_))) => {}
                 _ => unreachable.push(cloud.name.clone()),
             }
+        }
+        if unreachable.len() == self.clouds.len() {
+            return Err(self.cannot_reach_mist());
         }
         Err(Error::Unauthorized(if unreachable.is_empty() {
             "No Mist cloud accepts this token. Check that you copied the whole token; a token unused for 90 days is removed by Mist.".into()
