@@ -162,7 +162,10 @@ impl MistState {
             }
         }
         // No cloud answered at all: that is the network, not the email.
-        if out.matches.is_empty() && out.unreachable.len() == self.clouds.len() {
+        if out.matches.is_empty()
+            && !out.unreachable.is_empty()
+            && out.unreachable.len() == self.clouds.len()
+        {
             return Err(self.cannot_reach_mist());
         }
         Ok(out)
@@ -208,7 +211,7 @@ impl MistState {
                 _ => unreachable.push(cloud.name.clone()),
             }
         }
-        if unreachable.len() == self.clouds.len() {
+        if !unreachable.is_empty() && unreachable.len() == self.clouds.len() {
             return Err(self.cannot_reach_mist());
         }
         Err(Error::Unauthorized(if unreachable.is_empty() {
