@@ -1,5 +1,6 @@
 //! The leak test of the whole app: a full flow (sign in, inventory, create, reveal, copy, save,
-//! test, rename, forget, sign in with the new key, sign out) through the real command list on
+//! test, a tampered index, an unbound key confirmed, rename, forget, sign in with the new key,
+//! sign out) through the real command list on
 //! Tauri's mock runtime, with logging at its most verbose (`trace`, including reqwest's and
 //! rustls's own logs), in a child process whose stdout and stderr are captured. The new key, the
 //! password and the session cookie must appear nowhere in that output, in the app's data dir, or
@@ -8,6 +9,8 @@
 mod support;
 
 use mist_sim::UserSpec;
+use mist_token_manager_lib::secrets::index::{Index, IndexRow, INDEX_FILE};
+use mist_token_manager_lib::secrets::Keychain;
 use serde_json::json;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -66,6 +69,56 @@ fn child_flow() {
     call("list_saved_keys", json!({}));
     let test = call("test_saved_key", json!({"id": id}));
     assert_eq!(test["valid"], true, "the saved key works: {test}");
+    // Issue 11: the index file is pointed at another cloud; Test uses the keychain's binding only.
+    let elsewhere = support::app::demo_sim_blocking();
+    let index_path = fixture.dir.join(INDEX_FILE);
+    let index = std::fs::read_to_string(&index_path).unwrap();
+    std::fs::write(&index_path, index.replace(&sim.url(), &elsewhere.url())).unwrap();
+    let tampered = call("test_saved_key", json!({"id": id}));
+    assert!(tampered["warning"].is_string(), "{tampered}");
+    assert_eq!(
+        elsewhere.request_count(),
+        0,
+        "nothing sent where the file said"
+    );
+    // A key saved before keys were bound to their cloud: refused until its cloud is confirmed.
+    let legacy = uuid::Uuid::new_v4().to_string();
+    Keychain::with_store(app.state().secrets.vault.service(), fixture.store.clone())
+        .set(&legacy, &secrecy::SecretString::from(key.clone()))
+        .unwrap();
+    let idx = Index::new(&fixture.dir);
+    let mut rows = idx.load().unwrap().rows;
+    rows.push(IndexRow {
+        id: legacy.clone(),
+        label: "legacy".into(),
+        token_id: None,
+        token_name: None,
+        kind: mist_token_manager_lib::mist::TokenKind::User,
+        org_id: None,
+        org_name: None,
+        cloud_name: "Simulated cloud".into(),
+        cloud_api: sim.url(),
+        saved_at: 1,
+    });
+    idx.save(&rows).unwrap();
+    let mut errors = vec![app
+        .invoke("test_saved_key", json!({"id": legacy}))
+        .expect_err("an unbound key is not sent")];
+    call(
+        "confirm_saved_key_cloud",
+        json!({"id": legacy, "cloudId": "sim"}),
+    );
+    let confirmed = call("test_saved_key", json!({"id": legacy}));
+    assert_eq!(confirmed["valid"], true, "{confirmed}");
+    call("copy_saved_key", json!({"id": legacy}));
+    call("forget_saved_key", json!({"id": legacy}));
+    errors.push(
+        app.invoke(
+            "delete_token",
+            json!({"kind": "user", "orgId": null, "tokenId": "../x"}),
+        )
+        .expect_err("a path id is refused"),
+    );
     call("copy_saved_key", json!({"id": id}));
     call("rename_saved_key", json!({"id": id, "label": "renamed"}));
     call("forget_saved_key", json!({"id": id}));
@@ -78,6 +131,7 @@ fn child_flow() {
     call("session_info", json!({}));
     call("sign_out", json!({"forgetRemembered": false}));
 
+    responses.extend(errors.into_iter().map(|e| format!("error: {e}")));
     std::fs::write(out.join("responses.txt"), responses.join("\n")).unwrap();
     // Test-only hand-over of what to search for (outside the data dir, removed by the parent).
     std::fs::write(out.join("needles.txt"), format!("{key}\n{password}\n")).unwrap();

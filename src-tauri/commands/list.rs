@@ -27,6 +27,7 @@ app_command_list! {
     vault::list_saved_keys,
     vault::copy_saved_key,
     vault::test_saved_key,
+    vault::confirm_saved_key_cloud,
     vault::rename_saved_key,
     vault::forget_saved_key,
     vault::repair_saved_keys,

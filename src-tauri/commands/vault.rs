@@ -24,6 +24,17 @@ pub async fn test_saved_key(state: State<'_, AppState>, id: String) -> Result<Ke
     state.test_saved_key(&id).await
 }
 
+/// `confirm_saved_key_cloud`: binds a key saved before keys were bound to the cloud the admin
+/// confirmed (a known cloud id, or "custom" resolved in this session). Nothing is sent.
+#[tauri::command]
+pub async fn confirm_saved_key_cloud(
+    state: State<'_, AppState>,
+    id: String,
+    cloud_id: String,
+) -> Result<SavedKey> {
+    state.confirm_saved_key_cloud(&id, &cloud_id).await
+}
+
 /// `rename_saved_key`: changes the label only.
 #[tauri::command]
 pub async fn rename_saved_key(

@@ -57,5 +57,5 @@ async fn test_saved_key_asks_self_with_the_key() {
     assert_eq!(refused["valid"], false, "{refused}");
 
     let lost: serde_json::Value = serde_json::from_str(&lost.unwrap_err()).unwrap();
-    assert_eq!(lost["kind"], "invalid_input");
+    assert_eq!(lost["kind"], "cloud_unconfirmed", "{lost}");
 }

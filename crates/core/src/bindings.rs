@@ -61,6 +61,7 @@ pub fn typescript() -> String {
     decl::<KeyStatus>(&cfg, o);
     decl::<crate::secrets::index::IndexRow>(&cfg, o);
     decl::<SavedKey>(&cfg, o);
+    decl::<crate::secrets::vault::IndexNotice>(&cfg, o);
     decl::<SavedKeyList>(&cfg, o);
     let kinds: Vec<String> = ErrorKind::ALL
         .iter()

@@ -68,6 +68,10 @@ pub enum Error {
         message: String,
         token_id: Option<String>,
     },
+    /// A saved key has no cloud bound to it in the keychain (saved by an older version): the
+    /// admin must confirm its cloud once before it is sent anywhere.
+    #[error("{0}")]
+    CloudUnconfirmed(String),
     /// A command that needs a session was called while signed out.
     #[error("You are not signed in. Sign in again to continue.")]
     NotSignedIn,
@@ -98,13 +102,14 @@ pub enum ErrorKind {
     Server,
     UnexpectedResponse,
     CreateUnconfirmed,
+    CloudUnconfirmed,
     NotSignedIn,
     Internal,
 }
 
 impl ErrorKind {
     /// Every kind, in declaration order.
-    pub const ALL: [ErrorKind; 19] = [
+    pub const ALL: [ErrorKind; 20] = [
         ErrorKind::Network,
         ErrorKind::Timeout,
         ErrorKind::Tls,
@@ -122,6 +127,7 @@ impl ErrorKind {
         ErrorKind::Server,
         ErrorKind::UnexpectedResponse,
         ErrorKind::CreateUnconfirmed,
+        ErrorKind::CloudUnconfirmed,
         ErrorKind::NotSignedIn,
         ErrorKind::Internal,
     ];
@@ -146,6 +152,7 @@ impl ErrorKind {
             ErrorKind::Server => "server",
             ErrorKind::UnexpectedResponse => "unexpected_response",
             ErrorKind::CreateUnconfirmed => "create_unconfirmed",
+            ErrorKind::CloudUnconfirmed => "cloud_unconfirmed",
             ErrorKind::NotSignedIn => "not_signed_in",
             ErrorKind::Internal => "internal",
         }
@@ -186,6 +193,7 @@ impl Error {
             Error::Server(_) => ErrorKind::Server,
             Error::UnexpectedResponse(_) => ErrorKind::UnexpectedResponse,
             Error::CreateUnconfirmed { .. } => ErrorKind::CreateUnconfirmed,
+            Error::CloudUnconfirmed(_) => ErrorKind::CloudUnconfirmed,
             Error::NotSignedIn => ErrorKind::NotSignedIn,
             Error::Internal(_) => ErrorKind::Internal,
         }

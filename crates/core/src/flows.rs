@@ -6,13 +6,13 @@
 //!   cloud of the session that made it;
 //! - sign in with a token, remember it in the keychain, restore it at start, forget it on a 401
 //!   or at sign-out;
-//! - test a saved key against the cloud it was saved for.
+//! - test a saved key against the cloud bound to it in the keychain (never the index file's).
 
 use secrecy::SecretString;
 use serde::Serialize;
 
-use crate::mist::{Created, KeyTest, PrivilegeInput, SessionInfo, TokenView};
-use crate::secrets::{SlotHandle, SlotMeta};
+use crate::mist::{Cloud, Created, KeyTest, PrivilegeInput, SessionInfo, TokenView};
+use crate::secrets::{SavedKey, SlotHandle, SlotMeta};
 use crate::{AppState, Error, Result};
 
 /// What a create returns: the token's metadata and the slot holding its key (never the key).
@@ -24,7 +24,7 @@ pub struct CreatedToken {
 
 impl AppState {
     /// Puts a new key into a reveal slot, tagged with the token and the cloud that made it.
-    fn into_slot(&self, created: Created) -> CreatedToken {
+    fn keep_in_slot(&self, created: Created) -> CreatedToken {
         let meta = SlotMeta::from_token(&created.token, &created.cloud);
         let slot = self.secrets.slots.open(created.key, meta);
         CreatedToken {
@@ -36,7 +36,7 @@ impl AppState {
     /// Creates a personal token; its key goes into a reveal slot.
     pub async fn create_user_token(&self, name: &str) -> Result<CreatedToken> {
         let created = self.mist.create_user_token(name).await?;
-        Ok(self.into_slot(created))
+        Ok(self.keep_in_slot(created))
     }
 
     /// Creates an org token; its key goes into a reveal slot.
@@ -51,7 +51,7 @@ impl AppState {
             .mist
             .create_org_token(org_id, name, privileges, src_ips)
             .await?;
-        Ok(self.into_slot(created))
+        Ok(self.keep_in_slot(created))
     }
 
     /// Signs in with an existing token; keeps it in the keychain when asked. If the keychain
@@ -85,7 +85,7 @@ impl AppState {
         let Ok(Some((cloud_api, token))) = self.secrets.vault.recall_sign_in_token().await else {
             return Ok(None);
         };
-        match self.mist.sign_in_token(token, Some(&cloud_api)).await {
+        match self.mist.sign_in_token_bound(token, &cloud_api).await {
             Ok(_) => Ok(self.mist.set_remembered(true).await),
             Err(Error::Unauthorized(_)) => {
                 let forgotten = self.secrets.vault.forget_sign_in_token().await.is_ok();
@@ -115,16 +115,71 @@ impl AppState {
         Ok(())
     }
 
-    /// Asks the saved key's cloud `/self` with the key: who is it, does it still work?
-    pub async fn test_saved_key(&self, id: &str) -> Result<KeyTest> {
-        let (key, row) = self.secrets.vault.key(id).await?;
-        if row.cloud_api.is_empty() {
-            return Err(Error::invalid(
-                "cloud",
-                "This key was recovered without the name of its cloud, so it cannot be tested \
-                 here. Copy it and use “Sign in with a token” to find out whose it is, or forget it.",
+    /// A saved key with the cloud bound to it in the keychain, for anything that sends it (the
+    /// Test button, the future command line). The index file is never followed: a key with no
+    /// bound cloud (saved by an older version) is refused with `cloud_unconfirmed`, and a row
+    /// naming another cloud is reported in `index_disagrees`.
+    pub async fn bound_saved_key(&self, id: &str) -> Result<BoundKey> {
+        let (stored, row) = self.secrets.vault.key(id).await?;
+        let Some(bound) = stored.cloud_api else {
+            return Err(Error::CloudUnconfirmed(
+                "This key was saved by an older version of the app, which did not keep its cloud \
+                 with it in the keychain, so it is not sent anywhere until you confirm its cloud \
+                 once. In the app, choose Test on this key and confirm the cloud it belongs to."
+                    .into(),
             ));
-        }
-        self.mist.test_key(&row.cloud_api, &key).await
+        };
+        let cloud = self.mist.bound_cloud(&bound)?;
+        let index_disagrees = (!row.cloud_api.eq_ignore_ascii_case(&bound)).then(|| {
+            let listed = crate::mist::clouds::host_of(&row.cloud_api);
+            format!(
+                "The list of saved keys names {listed} for this key, but the keychain keeps it \
+                 for {}. The app used {} only and sent nothing to {listed}. The list file may \
+                 have been changed outside the app.",
+                cloud.host(),
+                cloud.host(),
+            )
+        });
+        Ok(BoundKey {
+            key: stored.key,
+            cloud,
+            index_disagrees,
+        })
+    }
+
+    /// Asks the saved key's cloud (the one bound to it in the keychain) `/self` with the key:
+    /// who is it, does it still work?
+    pub async fn test_saved_key(&self, id: &str) -> Result<KeyTest> {
+        let bound = self.bound_saved_key(id).await?;
+        let mut test = self.mist.test_key_on(&bound.cloud, &bound.key).await?;
+        test.warning = bound.index_disagrees;
+        Ok(test)
+    }
+
+    /// Binds a key saved before keys were bound to the cloud the admin confirmed (`cloud_id`: a
+    /// known cloud, or "custom" resolved in this session). Nothing is sent.
+    pub async fn confirm_saved_key_cloud(&self, id: &str, cloud_id: &str) -> Result<SavedKey> {
+        let cloud = self.mist.cloud(cloud_id)?;
+        self.secrets
+            .vault
+            .bind_cloud(id, &cloud.api_url, &cloud.name)
+            .await
+    }
+}
+
+/// A saved key ready to be sent: the key, the cloud bound to it in the keychain, and what to say
+/// when the index named another one. Debug is redacted.
+pub struct BoundKey {
+    pub key: SecretString,
+    pub cloud: Cloud,
+    pub index_disagrees: Option<String>,
+}
+
+impl std::fmt::Debug for BoundKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("BoundKey")
+            .field("key", &"[REDACTED]")
+            .field("cloud", &self.cloud.api_url)
+            .finish()
     }
 }

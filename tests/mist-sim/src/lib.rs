@@ -271,6 +271,12 @@ impl SimHandle {
         self.s().request_count.store(0, Ordering::SeqCst);
     }
 
+    /// Keys made from now on have `key_len` characters, and GET shows `shown` of them on each
+    /// side of `...` (default 40 and 4), to test clients against short keys and long hints.
+    pub fn set_key_shape(&self, key_len: usize, shown: usize) {
+        self.s().db.lock().unwrap().key_shape = Some((key_len, shown));
+    }
+
     /// The full key of the most recent token created through POST …/apitokens (tests only).
     pub fn last_issued_key(&self) -> Option<String> {
         self.s().last_issued_key.lock().unwrap().clone()

@@ -41,13 +41,14 @@ pub(crate) fn hash(secret: &str) -> String {
     digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-fn display_key(key: &str) -> String {
+fn display_key(key: &str, shown: usize) -> String {
     let chars: Vec<char> = key.chars().collect();
     if chars.len() < 8 {
         return "...".to_string();
     }
-    let first: String = chars[..4].iter().collect();
-    let last: String = chars[chars.len() - 4..].iter().collect();
+    let shown = shown.min(chars.len());
+    let first: String = chars[..shown].iter().collect();
+    let last: String = chars[chars.len() - shown..].iter().collect();
     format!("{first}...{last}")
 }
 
@@ -294,6 +295,8 @@ pub(crate) struct Db {
     pub login_failures: HashMap<String, LoginFail>,
     /// quota key → (hour number, requests in that hour)
     pub quotas: HashMap<String, (i64, u32)>,
+    /// (key length, characters shown on each side of `...`) of new keys; `None`: (40, 4).
+    pub key_shape: Option<(usize, usize)>,
 }
 
 pub(crate) fn user_quota_key(email: &str) -> String {
@@ -305,6 +308,14 @@ pub(crate) fn org_token_quota_key(id: &str) -> String {
 }
 
 impl Db {
+    /// A new key, and how GET shows it.
+    fn new_key(&self) -> (String, String) {
+        let (len, shown) = self.key_shape.unwrap_or((40, 4));
+        let key = random_string(len);
+        let display = display_key(&key, shown);
+        (key, display)
+    }
+
     // ----- lookups -----
 
     pub fn user(&self, email: &str) -> Option<&User> {
@@ -436,7 +447,7 @@ impl Db {
 
     /// Returns (id, full key).
     pub fn insert_user_token(&mut self, email: &str, name: &str) -> (String, String) {
-        let key = random_string(40);
+        let (key, key_display) = self.new_key();
         let id = new_id();
         self.user_tokens.push(UserToken {
             id: id.clone(),
@@ -446,7 +457,7 @@ impl Db {
                 .unwrap_or_else(|| email.to_string()),
             name: name.to_string(),
             key_hash: hash(&key),
-            key_display: display_key(&key),
+            key_display,
             created_time: now(),
             last_used: None,
         });
@@ -486,14 +497,14 @@ impl Db {
         src_ips: Vec<String>,
         created_by: Option<String>,
     ) -> (String, String) {
-        let key = random_string(40);
+        let (key, key_display) = self.new_key();
         let id = new_id();
         self.org_tokens.push(OrgToken {
             id: id.clone(),
             org_id: org_id.to_string(),
             name: name.to_string(),
             key_hash: hash(&key),
-            key_display: display_key(&key),
+            key_display,
             created_time: now(),
             last_used: None,
             created_by,

@@ -104,6 +104,8 @@ export const dismissKey = (slotId: string) => call<null>('dismiss_key', { slotId
 export const listSavedKeys = () => call<SavedKeyList>('list_saved_keys');
 export const copySavedKey = (id: string) => call<CopyResult>('copy_saved_key', { id });
 export const testSavedKey = (id: string) => call<KeyTest>('test_saved_key', { id });
+export const confirmSavedKeyCloud = (id: string, cloudId: string) =>
+  call<SavedKey>('confirm_saved_key_cloud', { id, cloudId });
 export const renameSavedKey = (id: string, label: string) => call<SavedKey>('rename_saved_key', { id, label });
 export const forgetSavedKey = (id: string) => call<null>('forget_saved_key', { id });
 export const repairSavedKeys = () => call<SavedKeyList>('repair_saved_keys');

@@ -5,7 +5,7 @@
  * The stable word the UI switches on, one per [`Error`] variant. The generated TypeScript has
  * both the type and the runtime list (`ERROR_KINDS`).
  */
-export type ErrorKind = "network" | "timeout" | "tls" | "unauthorized" | "forbidden" | "not_found" | "rate_limited" | "invalid_input" | "two_factor_required" | "two_factor_invalid" | "sso_account" | "keychain_unavailable" | "already_revealed" | "slot_expired" | "server" | "unexpected_response" | "create_unconfirmed" | "not_signed_in" | "internal";
+export type ErrorKind = "network" | "timeout" | "tls" | "unauthorized" | "forbidden" | "not_found" | "rate_limited" | "invalid_input" | "two_factor_required" | "two_factor_invalid" | "sso_account" | "keychain_unavailable" | "already_revealed" | "slot_expired" | "server" | "unexpected_response" | "create_unconfirmed" | "cloud_unconfirmed" | "not_signed_in" | "internal";
 
 /**
  * What an [`Error`] looks like over IPC: `{kind, message, field?, retry_after_s?, token_id?}`.
@@ -67,7 +67,12 @@ export type Inventory = { user_tokens: Array<TokenView> | null, user_tokens_erro
  */
 export type PrivilegeInput = { scope: string, role: string, site_id?: string | null, sitegroup_id?: string | null, };
 
-export type KeyTest = { valid: boolean, identity: Identity | null, privileges: Array<Privilege>, message: string, };
+export type KeyTest = { valid: boolean, identity: Identity | null, privileges: Array<Privilege>, message: string, 
+/**
+ * Set when the list of saved keys names another cloud for this key than the keychain does:
+ * the test used the keychain's cloud only, and this says so.
+ */
+warning: string | null, };
 
 /**
  * What a create command returns instead of the key.
@@ -124,6 +129,24 @@ export type SavedKey = { status: KeyStatus, id: string, label: string, token_id:
 saved_at: number, };
 
 /**
+ * What the admin is told after a damaged list of saved keys was moved aside: where it went,
+ * which keys it named (as far as it could still be read), and what to do.
+ */
+export type IndexNotice = { 
+/**
+ * Where the damaged files are now.
+ */
+moved_to: Array<string>, 
+/**
+ * Labels still readable in them.
+ */
+labels: Array<string>, 
+/**
+ * Keys in the keychain that the list does not show now (they are safe there).
+ */
+unlisted: number, message: string, };
+
+/**
  * `list_saved_keys`' answer.
  */
 export type SavedKeyList = { keys: Array<SavedKey>, 
@@ -134,7 +157,11 @@ orphans: number,
 /**
  * Set when the keychain could not be asked; statuses are then "ok" (unknown).
  */
-keychain_error: AppError | null, };
+keychain_error: AppError | null, 
+/**
+ * Set when a damaged list of saved keys was moved aside and not yet seen to (Repair).
+ */
+index_notice: IndexNotice | null, };
 
 /** Every error kind, in the backend's order. */
 export const ERROR_KINDS: readonly ErrorKind[] = [
@@ -155,6 +182,7 @@ export const ERROR_KINDS: readonly ErrorKind[] = [
   'server',
   'unexpected_response',
   'create_unconfirmed',
+  'cloud_unconfirmed',
   'not_signed_in',
   'internal',
 ] as const;

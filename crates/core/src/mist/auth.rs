@@ -33,8 +33,13 @@ pub(crate) struct Session {
     pub cloud: Cloud,
     pub cred: Credential,
     pub info: SessionInfo,
-    /// first4...last4 of the token signed in with (to mark it in lists).
+    /// first4...last4 of the token signed in with, only when the key is long enough for the hint
+    /// to tell it apart (more than 16 characters); used once, to learn the token's id.
     pub key_hint: Option<String>,
+    /// The id of the token this session signed in with, once a list showed it unambiguously.
+    pub token_id: std::sync::Mutex<Option<String>>,
+    /// Hints this app made itself from keys it held (new tokens): they win over Mist's.
+    pub known_hints: std::sync::Mutex<std::collections::HashMap<String, String>>,
     /// Signed in with a token kept in the keychain.
     pub remembered: std::sync::atomic::AtomicBool,
 }
@@ -65,6 +70,61 @@ impl Session {
     pub fn org(&self, org_id: &str) -> Option<&OrgInfo> {
         self.info.orgs.iter().find(|o| o.id == org_id)
     }
+
+    /// The hint the UI gets for a token: the one this app made from the key when it had it,
+    /// else Mist's, cut down to 4 + `...` + 4 characters.
+    pub fn hint_for(&self, token_id: &str, shown: Option<&str>) -> String {
+        if let Some(h) = self
+            .known_hints
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(token_id)
+        {
+            return h.clone();
+        }
+        hint_from_mist(shown.unwrap_or_default())
+    }
+
+    /// Remembers the hint made from a key this app held (a token it just created).
+    pub fn know_hint(&self, token_id: &str, key: &str) {
+        self.known_hints
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(token_id.to_string(), key_hint(key));
+    }
+
+    /// Whether `token_id` is the token this session signed in with (by id, never by hint).
+    pub fn is_session_token(&self, token_id: &str) -> bool {
+        self.token_id
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .as_deref()
+            == Some(token_id)
+    }
+
+    /// Learns the session token's id from a list of tokens, when exactly one of them shows the
+    /// session key's hint (and, for an org token, its name). A key of 16 characters or fewer
+    /// has no telling hint, so its token is never guessed.
+    pub fn learn_session_token(&self, list: &[super::model::RawToken], user_list: bool) {
+        let Some(hint) = &self.key_hint else {
+            return;
+        };
+        let org_session = self.info.identity.kind == IdentityKind::OrgToken;
+        if org_session == user_list {
+            return; // a user token is in the user list; an org token in an org's list
+        }
+        let mut id = self.token_id.lock().unwrap_or_else(|e| e.into_inner());
+        if id.is_some() {
+            return;
+        }
+        let mut found = list.iter().filter(|t| {
+            hint_from_mist(t.key.as_deref().unwrap_or_default()) == *hint
+                && (!org_session || t.name == self.info.identity.name)
+        });
+        if let (Some(t), None) = (found.next(), found.next()) {
+            *id = Some(t.id.clone());
+        }
+    }
 }
 
 /// A password sign-in waiting for its 2FA code.
@@ -73,15 +133,33 @@ pub(crate) struct Pending {
     pub jar: Arc<CookieJar>,
 }
 
-/// "abcd...wxyz", as Mist shows a key in lists.
+/// Keys of at most this many characters get `...` alone as their hint: 8 characters of a short
+/// key would give too much of it away.
+pub const SHORT_KEY: usize = 16;
+
+/// "abcd...wxyz" for a key this app holds; `...` alone for a key of 16 characters or fewer.
 pub fn key_hint(key: &str) -> String {
     let chars: Vec<char> = key.chars().collect();
-    if chars.len() < 8 {
+    if chars.len() <= SHORT_KEY {
         return "...".into();
     }
     let head: String = chars[..4].iter().collect();
     let tail: String = chars[chars.len() - 4..].iter().collect();
     format!("{head}...{tail}")
+}
+
+/// The hint Mist showed, never longer than 4 characters + `...` + 4 characters, whatever Mist
+/// sent (a longer hint, or the whole key: that is then treated as a key, see [`key_hint`]).
+pub fn hint_from_mist(shown: &str) -> String {
+    match shown.split_once("...") {
+        Some((head, tail)) => {
+            let head: String = head.chars().take(4).collect();
+            let n = tail.chars().count();
+            let tail: String = tail.chars().skip(n.saturating_sub(4)).collect();
+            format!("{head}...{tail}")
+        }
+        None => key_hint(shown),
+    }
 }
 
 #[derive(Serialize, Zeroize, ZeroizeOnDrop)]
@@ -282,7 +360,10 @@ pub(crate) async fn build_session(
     let identity = identity(&me);
     let (method, key_hint) = match &cred {
         Credential::Password(_) => (SignInMethod::Password, None),
-        Credential::Token(t) => (SignInMethod::Token, Some(key_hint(t.expose_secret()))),
+        Credential::Token(t) => {
+            let hint = Some(key_hint(t.expose_secret())).filter(|h| h != "...");
+            (SignInMethod::Token, hint)
+        }
     };
     let info = SessionInfo {
         cloud: cloud.info(),
@@ -298,6 +379,8 @@ pub(crate) async fn build_session(
         cred,
         info,
         key_hint,
+        token_id: Default::default(),
+        known_hints: Default::default(),
         remembered: Default::default(),
     })
 }
@@ -323,6 +406,7 @@ pub(crate) async fn test_key(http: &Http, cloud: &Cloud, key: &SecretString) -> 
                     identity: None,
                     privileges: Vec::new(),
                     message: format!("Mist no longer accepts this key: it was deleted, or removed after 90 days unused (or it belongs to another cloud than {}).", cloud.name),
+                    warning: None,
                 })
             }
             Err(Error::Forbidden(_)) => {
@@ -331,6 +415,7 @@ pub(crate) async fn test_key(http: &Http, cloud: &Cloud, key: &SecretString) -> 
                     identity: None,
                     privileges: Vec::new(),
                     message: "Mist refused this key from this computer. It may be limited to other source IP addresses.".into(),
+                    warning: None,
                 })
             }
             Err(e) => return Err(e),
@@ -353,6 +438,7 @@ pub(crate) async fn test_key(http: &Http, cloud: &Cloud, key: &SecretString) -> 
         identity: Some(identity),
         privileges,
         message,
+        warning: None,
     })
 }
 
@@ -362,8 +448,13 @@ mod tests {
 
     #[test]
     fn hints_like_mist() {
-        assert_eq!(key_hint("hBEEabcdefgh3zXN"), "hBEE...3zXN");
+        assert_eq!(key_hint("hBEEabcdefgh3zXNq"), "hBEE...zXNq");
+        assert_eq!(key_hint("hBEEabcdefgh3zXN"), "...");
         assert_eq!(key_hint("short"), "...");
+        assert_eq!(hint_from_mist("hBEE...3zXN"), "hBEE...3zXN");
+        assert_eq!(hint_from_mist("hBEEab...cd3zXN"), "hBEE...3zXN");
+        assert_eq!(hint_from_mist("..."), "...");
+        assert_eq!(hint_from_mist(""), "...");
     }
 
     #[test]

@@ -178,6 +178,16 @@ pub fn normalize_endpoint(input: &str) -> std::result::Result<String, String> {
     let host = url
         .host()
         .ok_or_else(|| format!("“{t}” has no host name. Enter it like manage.eu.mist.com."))?;
+    if let url::Host::Domain(d) = &host {
+        let d = d.trim_end_matches('.');
+        if !d.contains('.') && !d.eq_ignore_ascii_case("localhost") {
+            return Err(format!(
+                "“{t}” is not a full address: “{d}” has no dot, so it could name any computer on \
+                 your network. Enter the whole address, like manage.eu.mist.com, or choose your \
+                 cloud from the list."
+            ));
+        }
+    }
     match url.scheme() {
         "https" => {}
         "http" if is_loopback_host(&host) => {}
@@ -195,6 +205,27 @@ pub fn normalize_endpoint(input: &str) -> std::result::Result<String, String> {
     Ok(match url.port() {
         Some(p) => format!("{}://{host_str}:{p}", url.scheme()),
         None => format!("{}://{host_str}", url.scheme()),
+    })
+}
+
+/// The cloud for an API address bound to a secret in the keychain (a remembered sign-in, a saved
+/// key): one of `clouds` when its address matches, else a custom cloud for exactly that address.
+/// The address still has to pass [`normalize_endpoint`] (https, a full host name).
+pub fn bound(api_url: &str, clouds: &[Cloud]) -> Result<Cloud> {
+    let api_url = normalize_endpoint(api_url).map_err(|m| Error::invalid("cloud", m))?;
+    if let Some(c) = clouds
+        .iter()
+        .find(|c| c.api_url.eq_ignore_ascii_case(&api_url))
+    {
+        return Ok(c.clone());
+    }
+    Ok(Cloud {
+        id: "custom".into(),
+        name: host_of(&api_url),
+        api_url,
+        portal_host: None,
+        is_mist: false,
+        cookie_suffix: None,
     })
 }
 
@@ -297,6 +328,11 @@ mod tests {
         assert!(resolve("http://localhost:1", &c).is_ok());
         assert!(resolve("http://[::1]:8080", &c).is_ok());
         assert!(resolve("ftp://x", &c).is_err());
+        for single_label in ["https://emea1", "emea1", "https://intranet:8443/"] {
+            let e = resolve(single_label, &c).unwrap_err();
+            assert_eq!(e.kind(), "invalid_input", "{single_label}");
+            assert!(e.to_string().contains("not a full address"), "{e}");
+        }
         assert!(resolve("", &c).is_err());
     }
 

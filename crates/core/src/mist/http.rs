@@ -39,8 +39,10 @@ pub struct Call<'a> {
     pub base: &'a str,
     pub path: String,
     pub query: Vec<(&'static str, String)>,
-    /// The JSON body; it may hold a password or 2FA code, so it is wiped when the call is dropped.
-    pub body: Option<Zeroizing<Vec<u8>>>,
+    /// The JSON body, built once; it may hold a password or 2FA code, so it lives in one
+    /// `Zeroizing` buffer that every attempt shares (no copies) and that is wiped when the last
+    /// reference (the call, or reqwest once it sent it) is dropped.
+    pub body: Option<bytes::Bytes>,
     pub auth: Auth<'a>,
     /// `None`: the client's request timeout.
     pub timeout: Option<Duration>,
@@ -68,7 +70,7 @@ impl<'a> Call<'a> {
         Self::new(Method::GET, base, path, auth)
     }
     pub fn json<T: serde::Serialize>(mut self, body: &T) -> Self {
-        self.body = Some(Zeroizing::new(serde_json::to_vec(body).unwrap_or_default()));
+        self.body = Some(json_body(body));
         self
     }
     pub fn action(mut self, action: &'a str) -> Self {
@@ -89,6 +91,78 @@ impl<'a> Call<'a> {
     }
     fn host(&self) -> String {
         host_of(self.base)
+    }
+}
+
+/// Serializes `body` once into a buffer of exactly its size (measured first, so the buffer never
+/// grows and leaves a copy behind), wiped when the last `Bytes` referring to it is dropped.
+pub fn json_body<T: serde::Serialize>(body: &T) -> bytes::Bytes {
+    struct Count(usize);
+    impl std::io::Write for Count {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0 += buf.len();
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut n = Count(0);
+    if serde_json::to_writer(&mut n, body).is_err() {
+        return bytes::Bytes::new();
+    }
+    let mut buf = Zeroizing::new(Vec::with_capacity(n.0));
+    if serde_json::to_writer(&mut *buf, body).is_err() {
+        return bytes::Bytes::new();
+    }
+    bytes::Bytes::from_owner(buf)
+}
+
+/// A response body being read: sized once from `Content-Length` (capped at [`MAX_BODY`]);
+/// when it must grow after all, the old buffer is wiped, never left behind by a reallocation.
+pub struct BodyBuf {
+    buf: Zeroizing<Vec<u8>>,
+}
+
+/// The answer is larger than [`MAX_BODY`].
+#[derive(Debug, PartialEq, Eq)]
+pub struct TooBig;
+
+impl BodyBuf {
+    /// Bodies without a `Content-Length` start at this size.
+    const UNKNOWN_LEN: usize = 16 * 1024;
+
+    pub fn new(content_length: Option<u64>) -> Self {
+        let cap = content_length
+            .map(|n| usize::try_from(n).unwrap_or(MAX_BODY).min(MAX_BODY))
+            .unwrap_or(Self::UNKNOWN_LEN);
+        Self {
+            buf: Zeroizing::new(Vec::with_capacity(cap)),
+        }
+    }
+
+    pub fn push(&mut self, chunk: &[u8]) -> std::result::Result<(), TooBig> {
+        let need = self.buf.len() + chunk.len();
+        if need > MAX_BODY {
+            return Err(TooBig);
+        }
+        if need > self.buf.capacity() {
+            let cap = need.max(self.buf.capacity() * 2).min(MAX_BODY);
+            let mut bigger = Zeroizing::new(Vec::with_capacity(cap));
+            bigger.extend_from_slice(&self.buf);
+            // The old buffer is wiped as it is dropped here.
+            self.buf = bigger;
+        }
+        self.buf.extend_from_slice(chunk);
+        Ok(())
+    }
+
+    pub fn capacity(&self) -> usize {
+        self.buf.capacity()
+    }
+
+    pub fn into_inner(self) -> Zeroizing<Vec<u8>> {
+        self.buf
     }
 }
 
@@ -374,9 +448,10 @@ impl Http {
             }
         }
         if let Some(body) = &call.body {
+            // A reference to the one buffer, not a copy.
             req = req
                 .header(CONTENT_TYPE, "application/json")
-                .body(body.to_vec());
+                .body(body.clone());
         }
         let started = std::time::Instant::now();
         let mut resp = req.send().await.map_err(|e| {
@@ -395,11 +470,11 @@ impl Http {
         if let Auth::Cookies(jar) = call.auth {
             jar.store(&headers);
         }
-        let mut body = Zeroizing::new(Vec::new());
+        let mut body = BodyBuf::new(resp.content_length());
         loop {
             match resp.chunk().await {
                 Ok(Some(chunk)) => {
-                    if body.len() + chunk.len() > MAX_BODY {
+                    if body.push(&chunk).is_err() {
                         return Err(Failure {
                             error: Error::UnexpectedResponse(format!(
                                 "{host} sent a far larger answer than expected, so it was not read. Try again; if it keeps happening, check the cloud address."
@@ -408,7 +483,6 @@ impl Http {
                             retryable: false,
                         });
                     }
-                    body.extend_from_slice(&chunk);
                 }
                 Ok(None) => break,
                 Err(e) => return Err(transport_error(&e, &host)),
@@ -417,7 +491,7 @@ impl Http {
         Ok(Response {
             status,
             headers,
-            body,
+            body: body.into_inner(),
             host,
         })
     }
@@ -484,6 +558,41 @@ mod tests {
         );
         assert_eq!(parse_retry_after("soon", now), None);
         assert_eq!(parse_retry_after("-5", now), None);
+    }
+
+    #[test]
+    fn request_body_is_built_once_and_shared_by_every_attempt() {
+        let call = Call::new(Method::POST, "https://x", "/login", Auth::None)
+            .json(&serde_json::json!({"email": "a@example.com", "password": "pw-123"}));
+        let body = call.body.clone().unwrap();
+        assert_eq!(
+            &body[..],
+            br#"{"email":"a@example.com","password":"pw-123"}"#
+        );
+        // What each attempt hands reqwest refers to the same buffer: no copy is made.
+        let again = call.body.clone().unwrap();
+        assert_eq!(body.as_ptr(), again.as_ptr());
+    }
+
+    #[test]
+    fn response_buffer_is_sized_once_from_content_length_capped() {
+        let mut b = BodyBuf::new(Some(10));
+        assert_eq!(b.capacity(), 10);
+        b.push(b"01234").unwrap();
+        b.push(b"56789").unwrap();
+        assert_eq!(
+            b.capacity(),
+            10,
+            "no reallocation when the length was announced"
+        );
+        assert_eq!(&b.into_inner()[..], b"0123456789");
+        assert_eq!(BodyBuf::new(Some(u64::MAX)).capacity(), MAX_BODY);
+        // A server that sends more than it announced: the buffer grows (the old one is wiped).
+        let mut b = BodyBuf::new(Some(2));
+        b.push(b"abc").unwrap();
+        assert_eq!(&b.into_inner()[..], b"abc");
+        let mut b = BodyBuf::new(None);
+        assert_eq!(b.push(&vec![0u8; MAX_BODY + 1]), Err(TooBig));
     }
 
     #[test]

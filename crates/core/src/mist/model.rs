@@ -188,6 +188,10 @@ pub struct KeyTest {
     pub identity: Option<Identity>,
     pub privileges: Vec<Privilege>,
     pub message: String,
+    /// Set when the list of saved keys names another cloud for this key than the keychain does:
+    /// the test used the keychain's cloud only, and this says so.
+    #[serde(default)]
+    pub warning: Option<String>,
 }
 
 // ---- Raw shapes Mist answers with (lenient: unknown fields ignored, most fields optional) ----

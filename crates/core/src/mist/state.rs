@@ -16,6 +16,7 @@ use super::model::{
 };
 use super::orgs;
 use super::tokens;
+use super::validate::{mist_id, IdOf};
 use super::views;
 use crate::{Error, Result};
 
@@ -105,9 +106,11 @@ impl MistState {
         Ok(c.info())
     }
 
-    /// A cloud by id ("emea01", "custom-0", "custom" = the last typed one) or by what was typed.
-    pub fn cloud(&self, id_or_input: &str) -> Result<Cloud> {
-        if id_or_input == "custom" {
+    /// A cloud by id, as the UI sends it: one of the known clouds ("emea01", "custom-0"), or
+    /// "custom", the one address resolved with [`MistState::resolve_cloud`] in this session.
+    /// Anything else is refused: a typed id never becomes a host.
+    pub fn cloud(&self, id: &str) -> Result<Cloud> {
+        if id == "custom" {
             if let Some(c) = self
                 .custom
                 .lock()
@@ -117,10 +120,20 @@ impl MistState {
                 return Ok(c);
             }
         }
-        if let Some(c) = self.clouds.iter().find(|c| c.id == id_or_input) {
+        if let Some(c) = self.clouds.iter().find(|c| c.id == id) {
             return Ok(c.clone());
         }
-        clouds::resolve(id_or_input, &self.clouds)
+        Err(Error::invalid(
+            "cloud",
+            "This app does not know that cloud. Choose your cloud from the list, or type its \
+             address and choose “Use this address”.",
+        ))
+    }
+
+    /// The cloud of an API address kept in the keychain with a secret (a remembered sign-in, a
+    /// saved key). Custom addresses keep working after a restart.
+    pub fn bound_cloud(&self, api_url: &str) -> Result<Cloud> {
+        clouds::bound(api_url, &self.clouds)
     }
 
     /// Asks every cloud's `/login/lookup` in parallel (3 s each at most).
@@ -148,7 +161,24 @@ impl MistState {
                 _ => out.unreachable.push(cloud.name.clone()),
             }
         }
+        // No cloud answered at all: that is the network, not the email.
+        if out.matches.is_empty()
+            && !out.unreachable.is_empty()
+            && out.unreachable.len() == self.clouds.len()
+        {
+            return Err(self.cannot_reach_mist());
+        }
         Ok(out)
+    }
+
+    /// No cloud answered at all: the network (offline, a proxy, a firewall), not the input.
+    fn cannot_reach_mist(&self) -> Error {
+        Error::Network(format!(
+            "The app cannot reach Mist: none of the {} Mist clouds answered. This computer may be \
+             offline, or a proxy or firewall may be blocking the connection to Mist. Check your \
+             connection, then choose Retry.",
+            self.clouds.len()
+        ))
     }
 
     /// Asks every cloud's `/self` with this token in parallel; the first that accepts it wins.
@@ -180,6 +210,9 @@ impl MistState {
                 Ok(Err(Error::Unauthorized(_) | Error::Forbidden(_))) => {}
                 _ => unreachable.push(cloud.name.clone()),
             }
+        }
+        if !unreachable.is_empty() && unreachable.len() == self.clouds.len() {
+            return Err(self.cannot_reach_mist());
         }
         Err(Error::Unauthorized(if unreachable.is_empty() {
             "No Mist cloud accepts this token. Check that you copied the whole token; a token unused for 90 days is removed by Mist.".into()
@@ -302,9 +335,31 @@ impl MistState {
         cloud_id: Option<&str>,
     ) -> Result<SessionInfo> {
         let token = clean_token(&token)?;
-        let (cloud, me) = match cloud_id.filter(|c| !c.trim().is_empty()) {
-            Some(id) => {
-                let cloud = self.cloud(id)?;
+        let cloud = match cloud_id.filter(|c| !c.trim().is_empty()) {
+            Some(id) => Some(self.cloud(id)?),
+            None => None,
+        };
+        self.sign_in_token_on(token, cloud).await
+    }
+
+    /// Signs in with the remembered token on the cloud bound to it in the keychain.
+    pub async fn sign_in_token_bound(
+        &self,
+        token: SecretString,
+        api_url: &str,
+    ) -> Result<SessionInfo> {
+        let token = clean_token(&token)?;
+        let cloud = self.bound_cloud(api_url)?;
+        self.sign_in_token_on(token, Some(cloud)).await
+    }
+
+    async fn sign_in_token_on(
+        &self,
+        token: SecretString,
+        cloud: Option<Cloud>,
+    ) -> Result<SessionInfo> {
+        let (cloud, me) = match cloud {
+            Some(cloud) => {
                 match auth::fetch_self(&self.http, &cloud.api_url, Auth::Token(&token), None).await
                 {
                     Ok(me) => (cloud, me),
@@ -353,6 +408,7 @@ impl MistState {
 
     pub async fn org_details(&self, org_id: &str) -> Result<OrgDetails> {
         let s = self.current().await?;
+        mist_id(IdOf::Org, org_id)?;
         let org = s.org(org_id).cloned().ok_or_else(|| {
             Error::NotFound("This organization is not among the ones you can reach. Refresh, or sign in again if your access changed.".into())
         })?;
@@ -378,6 +434,7 @@ impl MistState {
     /// One org's tokens (one request), e.g. to refresh a single org.
     pub async fn list_org_tokens(&self, org_id: &str) -> Result<Vec<TokenView>> {
         let s = self.current().await?;
+        mist_id(IdOf::Org, org_id)?;
         let org = s.org(org_id).cloned().ok_or_else(|| {
             Error::NotFound("This organization is not among the ones you can reach. Refresh, or sign in again if your access changed.".into())
         })?;
@@ -459,8 +516,13 @@ impl MistState {
 
     /// Who is this key, and does it still work? (For saved keys.) A refused key is `valid: false`.
     pub async fn test_key(&self, cloud_api: &str, key: &SecretString) -> Result<KeyTest> {
-        let cloud = self.cloud(cloud_api)?;
+        let cloud = self.bound_cloud(cloud_api)?;
         auth::test_key(&self.http, &cloud, key).await
+    }
+
+    /// Like [`MistState::test_key`], on a cloud already resolved (the one bound to the key).
+    pub async fn test_key_on(&self, cloud: &Cloud, key: &SecretString) -> Result<KeyTest> {
+        auth::test_key(&self.http, cloud, key).await
     }
 }
 

@@ -10,7 +10,9 @@ use serde_json::{json, Value};
 use super::auth::{key_hint, Session};
 use super::http::{Call, Http};
 use super::model::{IdentityKind, OrgInfo, PrivilegeInput, RawToken, TokenKind, TokenView};
-use super::validate::{privs_json, validate_name, validate_privileges, validate_src_ips};
+use super::validate::{
+    mist_id, privs_json, validate_name, validate_privileges, validate_src_ips, IdOf,
+};
 use super::views::{now, org_view, user_view};
 use crate::{Error, Result};
 
@@ -31,8 +33,11 @@ pub(crate) async fn list_raw(
     } else {
         "see your API tokens"
     };
-    http.json(&Call::get(s.base(), list_path(org_id), s.auth()).action(action))
-        .await
+    let list: Vec<RawToken> = http
+        .json(&Call::get(s.base(), list_path(org_id), s.auth()).action(action))
+        .await?;
+    s.learn_session_token(&list, org_id.is_none());
+    Ok(list)
 }
 
 /// Sends a create, recovering when its answer is lost: the tokens are listed before and after, and
@@ -141,6 +146,7 @@ pub(crate) async fn create_user_token(
     let name = validate_name(name)?;
     let (mut raw, key) = create_raw(http, s, None, &name, json!({"name": name})).await?;
     use secrecy::ExposeSecret;
+    s.know_hint(&raw.id, key.expose_secret());
     raw.key = Some(key_hint(key.expose_secret()));
     if raw.created_time.is_none() {
         raw.created_time = Some(now());
@@ -156,6 +162,7 @@ pub(crate) async fn create_org_token(
     privileges: &[PrivilegeInput],
     src_ips: &[String],
 ) -> Result<(TokenView, SecretString)> {
+    mist_id(IdOf::Org, org_id)?;
     let org = s.org(org_id).cloned().ok_or_else(unknown_org)?;
     let name = validate_name(name)?;
     let privs = validate_privileges(privileges)?;
@@ -166,6 +173,7 @@ pub(crate) async fn create_org_token(
     }
     let (mut raw, key) = create_raw(http, s, Some(org_id), &name, body).await?;
     use secrecy::ExposeSecret;
+    s.know_hint(&raw.id, key.expose_secret());
     raw.key = Some(key_hint(key.expose_secret()));
     if raw.privileges.as_ref().is_none_or(|p| p.is_empty()) {
         // The POST may omit privileges: read them back (never fail now: we hold the key).
@@ -245,6 +253,10 @@ pub(crate) async fn rename_token(
     name: &str,
 ) -> Result<TokenView> {
     let name = validate_name(name)?;
+    mist_id(IdOf::Token, token_id)?;
+    if let Some(o) = org_id.filter(|_| kind == TokenKind::Org) {
+        mist_id(IdOf::Org, o)?;
+    }
     match (kind, org_id) {
         (TokenKind::User, _) => {
             let path = format!("/self/apitokens/{token_id}");
@@ -278,6 +290,8 @@ pub(crate) async fn update_org_token_access(
     token_id: &str,
     privileges: &[PrivilegeInput],
 ) -> Result<TokenView> {
+    mist_id(IdOf::Org, org_id)?;
+    mist_id(IdOf::Token, token_id)?;
     let org = s.org(org_id).cloned().ok_or_else(unknown_org)?;
     let privs = validate_privileges(privileges)?;
     let current = get_org_token(http, s, org_id, token_id).await?;
@@ -293,9 +307,16 @@ pub(crate) async fn delete_token(
     org_id: Option<&str>,
     token_id: &str,
 ) -> Result<()> {
+    // Both ids are checked before any URL is built, and the org must be one of the session's
+    // (as for every other org call): a 404 from somewhere else must never read as "deleted".
     let path = match (kind, org_id) {
-        (TokenKind::User, _) => format!("/self/apitokens/{token_id}"),
-        (TokenKind::Org, Some(o)) => format!("/orgs/{o}/apitokens/{token_id}"),
+        (TokenKind::User, _) => format!("/self/apitokens/{}", mist_id(IdOf::Token, token_id)?),
+        (TokenKind::Org, Some(o)) => {
+            mist_id(IdOf::Org, o)?;
+            mist_id(IdOf::Token, token_id)?;
+            let org = s.org(o).ok_or_else(unknown_org)?;
+            format!("/orgs/{}/apitokens/{token_id}", org.id)
+        }
         (TokenKind::Org, None) => {
             return Err(Error::invalid(
                 "org_id",

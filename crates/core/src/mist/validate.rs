@@ -5,6 +5,55 @@ use serde_json::{json, Value};
 use super::model::{PrivilegeInput, RawPrivilege};
 use crate::{Error, Result};
 
+/// What a Mist id names, for the message when one is not a Mist id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IdOf {
+    Token,
+    Org,
+    Site,
+    SiteGroup,
+}
+
+impl IdOf {
+    fn field(self) -> &'static str {
+        match self {
+            IdOf::Token => "token_id",
+            IdOf::Org => "org_id",
+            IdOf::Site | IdOf::SiteGroup => "privileges",
+        }
+    }
+    fn words(self) -> &'static str {
+        match self {
+            IdOf::Token => "token",
+            IdOf::Org => "organization",
+            IdOf::Site => "site",
+            IdOf::SiteGroup => "site group",
+        }
+    }
+}
+
+/// Accepts only a Mist id: a UUID in its usual written form (8-4-4-4-12 hexadecimal digits).
+/// Checked before any URL is built, so nothing like `../` or `%2e%2e` can reach a path.
+/// The message never repeats what was given (it could be anything, even a pasted key).
+pub fn mist_id(what: IdOf, id: &str) -> Result<&str> {
+    let well_formed = id.len() == 36
+        && id.bytes().enumerate().all(|(i, b)| match i {
+            8 | 13 | 18 | 23 => b == b'-',
+            _ => b.is_ascii_hexdigit(),
+        });
+    if well_formed {
+        Ok(id)
+    } else {
+        Err(Error::invalid(
+            what.field(),
+            format!(
+                "This is not a Mist {} id, so nothing was sent. Refresh the list and try again.",
+                what.words()
+            ),
+        ))
+    }
+}
+
 const ROLES: [&str; 5] = ["admin", "write", "read", "helpdesk", "installer"];
 const MAX_NAME: usize = 128;
 
@@ -46,16 +95,16 @@ pub fn validate_privileges(privs: &[PrivilegeInput]) -> Result<Vec<Value>> {
             if !ROLES.contains(&role) {
                 return Err(Error::invalid("privileges", format!("“{role}” is not an access level Mist knows. Choose admin, write, read, helpdesk or installer.")));
             }
-            let id = |v: &Option<String>, what: &str| -> Result<String> {
+            let id = |v: &Option<String>, what: IdOf| -> Result<String> {
                 match v.as_deref().map(str::trim) {
-                    Some(s) if !s.is_empty() => Ok(s.to_string()),
-                    _ => Err(Error::invalid("privileges", format!("Choose the {what} this access is for."))),
+                    Some(s) if !s.is_empty() => Ok(mist_id(what, s)?.to_string()),
+                    _ => Err(Error::invalid("privileges", format!("Choose the {} this access is for.", what.words()))),
                 }
             };
             Ok(match p.scope.trim() {
                 "org" => json!({"scope": "org", "role": role}),
-                "site" => json!({"scope": "site", "role": role, "site_id": id(&p.site_id, "site")?}),
-                "sitegroup" => json!({"scope": "sitegroup", "role": role, "sitegroup_id": id(&p.sitegroup_id, "site group")?}),
+                "site" => json!({"scope": "site", "role": role, "site_id": id(&p.site_id, IdOf::Site)?}),
+                "sitegroup" => json!({"scope": "sitegroup", "role": role, "sitegroup_id": id(&p.sitegroup_id, IdOf::SiteGroup)?}),
                 other => return Err(Error::invalid("privileges", format!("“{other}” is not a place an org token can have access to. Choose the whole organization, sites or site groups."))),
             })
         })
@@ -118,7 +167,10 @@ mod tests {
         };
         assert!(validate_privileges(&[p("org", None)]).is_ok());
         assert!(validate_privileges(&[p("site", None)]).is_err());
-        assert!(validate_privileges(&[p("site", Some("s1"))]).is_ok());
+        assert!(validate_privileges(&[p("site", Some("s1"))]).is_err());
+        assert!(
+            validate_privileges(&[p("site", Some("4f2a9c1e-0b7d-4e5f-9a3c-2d1e0f9b8a7c"))]).is_ok()
+        );
         assert!(validate_privileges(&[p("msp", None)]).is_err());
         assert!(validate_privileges(&[]).is_err());
     }

@@ -79,7 +79,7 @@ pub(crate) fn user_view(raw: &RawToken, s: &Session, now: i64) -> TokenView {
         org_id: None,
         org_name: None,
         name: raw.name.clone(),
-        key_hint: raw.key.clone().unwrap_or_default(),
+        key_hint: s.hint_for(&raw.id, raw.key.as_deref()),
         created_time: raw.created_time.unwrap_or(0),
         created_by: s.info.identity.email.clone(),
         last_used: raw.last_used,
@@ -88,7 +88,7 @@ pub(crate) fn user_view(raw: &RawToken, s: &Session, now: i64) -> TokenView {
         src_ips: Vec::new(),
         days_until_removal: days,
         removal_risk: removal_risk(days),
-        is_session_token: s.key_hint.is_some() && raw.key == s.key_hint,
+        is_session_token: s.is_session_token(&raw.id),
     }
 }
 
@@ -102,7 +102,7 @@ pub(crate) fn org_view(raw: &RawToken, org: &OrgInfo, s: &Session, now: i64) -> 
         org_id: Some(org.id.clone()),
         org_name: Some(org.name.clone()),
         name: raw.name.clone(),
-        key_hint: raw.key.clone().unwrap_or_default(),
+        key_hint: s.hint_for(&raw.id, raw.key.as_deref()),
         created_time: raw.created_time.unwrap_or(0),
         created_by: raw.created_by.clone(),
         last_used: raw.last_used,
@@ -111,7 +111,7 @@ pub(crate) fn org_view(raw: &RawToken, org: &OrgInfo, s: &Session, now: i64) -> 
         src_ips: raw.src_ips.clone().unwrap_or_default(),
         days_until_removal: days,
         removal_risk: removal_risk(days),
-        is_session_token: s.key_hint.is_some() && raw.key == s.key_hint,
+        is_session_token: s.is_session_token(&raw.id),
     }
 }
 

@@ -160,7 +160,7 @@ impl ClipboardPolicy {
         };
         let latest = self.generation.clone();
         tokio::spawn(async move {
-            tokio::time::sleep(after).await;
+            super::wall::sleep(after, std::time::SystemTime::now).await; // sleep-proof
             if latest.load(Ordering::SeqCst) != generation {
                 return; // a newer copy owns the clipboard now
             }

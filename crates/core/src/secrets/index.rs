@@ -28,11 +28,26 @@ pub struct IndexRow {
     pub saved_at: u64,
 }
 
+/// A damaged index that was moved aside, kept in the new index until the admin has seen to it
+/// (Repair), so the list says so after a restart too. No secret: a path, a time and labels.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MovedAside {
+    /// Where the damaged file now is.
+    pub path: String,
+    /// Epoch seconds.
+    pub at: u64,
+    /// The labels that could still be read from the damaged file (may be empty).
+    #[serde(default)]
+    pub labels: Vec<String>,
+}
+
 #[derive(Debug, Default, Serialize, Deserialize)]
 struct IndexFile {
     version: u32,
     #[serde(default)]
     keys: Vec<IndexRow>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    moved_aside: Vec<MovedAside>,
 }
 
 /// Reads and writes the index file.
@@ -45,8 +60,8 @@ pub struct Index {
 #[derive(Debug)]
 pub struct Loaded {
     pub rows: Vec<IndexRow>,
-    /// Set when the file could not be read as an index and was moved aside to this path.
-    pub moved_aside: Option<PathBuf>,
+    /// Damaged index files moved aside (now or before) that the admin has not seen to yet.
+    pub moved_aside: Vec<MovedAside>,
 }
 
 fn io_error(what: &str, path: &Path, e: std::io::Error) -> Error {
@@ -55,6 +70,72 @@ fn io_error(what: &str, path: &Path, e: std::io::Error) -> Error {
          and that you can write to this folder.",
         path.display()
     ))
+}
+
+/// The labels still readable in a damaged index (`"label": "..."` pairs), for the report.
+fn salvage_labels(bytes: &[u8]) -> Vec<String> {
+    let text = String::from_utf8_lossy(bytes);
+    let mut labels = Vec::new();
+    let mut rest = text.as_ref();
+    while let Some(at) = rest.find("\"label\"") {
+        rest = &rest[at + 7..];
+        let Some(colon) = rest.trim_start().strip_prefix(':') else {
+            continue;
+        };
+        let mut de = serde_json::Deserializer::from_str(colon.trim_start()).into_iter::<String>();
+        if let Some(Ok(label)) = de.next() {
+            if !label.is_empty() && label.chars().count() <= 100 && labels.len() < 50 {
+                labels.push(label);
+            }
+        }
+    }
+    labels
+}
+
+/// Creates the data folder owner-only (0700 on Unix), and tightens it if it is looser.
+fn private_dir(dir: &Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
+        std::fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(dir)?;
+        let mode = std::fs::metadata(dir)?.permissions().mode() & 0o777;
+        if mode != 0o700 {
+            std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))?;
+        }
+        Ok(())
+    }
+    #[cfg(not(unix))]
+    {
+        std::fs::create_dir_all(dir)
+    }
+}
+
+/// A new file, owner read/write only (0600 on Unix) from the start.
+fn private_file(path: &Path) -> std::io::Result<std::fs::File> {
+    let mut o = std::fs::OpenOptions::new();
+    o.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        o.mode(0o600);
+    }
+    o.open(path)
+}
+
+/// Makes a rename inside `dir` durable (Unix: fsync the folder).
+fn sync_dir(dir: &Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        std::fs::File::open(dir)?.sync_all()
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = dir;
+        Ok(())
+    }
 }
 
 impl Index {
@@ -68,14 +149,15 @@ impl Index {
         &self.path
     }
 
-    /// The rows; a missing file is an empty index, a broken one is moved aside.
+    /// The rows; a missing file is an empty index. A broken one is moved aside and a new index
+    /// is written that records it, so the admin is told (see [`Loaded::moved_aside`]).
     pub fn load(&self) -> Result<Loaded> {
         let bytes = match std::fs::read(&self.path) {
             Ok(b) => b,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 return Ok(Loaded {
                     rows: Vec::new(),
-                    moved_aside: None,
+                    moved_aside: Vec::new(),
                 })
             }
             Err(e) => return Err(io_error("read", &self.path, e)),
@@ -83,7 +165,7 @@ impl Index {
         match serde_json::from_slice::<IndexFile>(&bytes) {
             Ok(file) => Ok(Loaded {
                 rows: file.keys,
-                moved_aside: None,
+                moved_aside: file.moved_aside,
             }),
             Err(_) => {
                 let stamp = std::time::SystemTime::now()
@@ -93,21 +175,45 @@ impl Index {
                 let aside = self.path.with_extension(format!("json.broken-{stamp}"));
                 std::fs::rename(&self.path, &aside)
                     .map_err(|e| io_error("move aside", &self.path, e))?;
+                let moved = vec![MovedAside {
+                    path: aside.display().to_string(),
+                    at: stamp,
+                    labels: salvage_labels(&bytes),
+                }];
+                self.write(&[], &moved)?;
                 Ok(Loaded {
                     rows: Vec::new(),
-                    moved_aside: Some(aside),
+                    moved_aside: moved,
                 })
             }
         }
     }
 
-    /// Replaces the file atomically: write a temp file beside it, sync, rename over.
+    /// Replaces the rows, keeping any moved-aside report for the admin.
     pub fn save(&self, rows: &[IndexRow]) -> Result<()> {
+        let moved = match std::fs::read(&self.path) {
+            Ok(b) => serde_json::from_slice::<IndexFile>(&b)
+                .map(|f| f.moved_aside)
+                .unwrap_or_default(),
+            Err(_) => Vec::new(),
+        };
+        self.write(rows, &moved)
+    }
+
+    /// Replaces the rows and drops the moved-aside report (after Repair).
+    pub fn save_resolved(&self, rows: &[IndexRow]) -> Result<()> {
+        self.write(rows, &[])
+    }
+
+    /// Replaces the file atomically: a 0600 temp file beside it in a 0700 folder, synced,
+    /// renamed over, then the folder synced so the rename survives a crash.
+    fn write(&self, rows: &[IndexRow], moved_aside: &[MovedAside]) -> Result<()> {
         let dir = self.path.parent().unwrap_or(Path::new("."));
-        std::fs::create_dir_all(dir).map_err(|e| io_error("create the folder for", dir, e))?;
+        private_dir(dir).map_err(|e| io_error("create the folder for", dir, e))?;
         let file = IndexFile {
             version: 1,
             keys: rows.to_vec(),
+            moved_aside: moved_aside.to_vec(),
         };
         let json = serde_json::to_vec_pretty(&file)
             .map_err(|e| Error::Internal(format!("Could not write the saved keys list: {e}")))?;
@@ -116,11 +222,12 @@ impl Index {
             uuid::Uuid::new_v4().simple()
         ));
         let result = (|| {
-            let mut f = std::fs::File::create(&tmp)?;
+            let mut f = private_file(&tmp)?;
             f.write_all(&json)?;
             f.sync_all()?;
             drop(f);
-            std::fs::rename(&tmp, &self.path)
+            std::fs::rename(&tmp, &self.path)?;
+            sync_dir(dir)
         })();
         if let Err(e) = result {
             let _ = std::fs::remove_file(&tmp);
@@ -177,7 +284,7 @@ mod tests {
         std::fs::write(dir.join(INDEX_FILE), b"{ not json").unwrap();
         let loaded = Index::new(&dir).load().unwrap();
         assert!(loaded.rows.is_empty());
-        assert!(loaded.moved_aside.unwrap().exists());
+        assert!(Path::new(&loaded.moved_aside[0].path).exists());
         std::fs::remove_dir_all(dir).unwrap();
     }
 }

@@ -6,6 +6,7 @@ pub mod index;
 pub mod keychain;
 pub mod slots;
 pub mod vault;
+pub mod wall;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -17,7 +18,7 @@ pub use slots::{
     Clock, ManualClock, RevealSlots, RevealedKey, SlotHandle, SlotMeta, SlotStatus, SlotUse,
     SystemClock,
 };
-pub use vault::{KeyStatus, SavedKey, SavedKeyList, Vault};
+pub use vault::{IndexNotice, KeyStatus, SavedKey, SavedKeyList, StoredKey, Vault};
 
 use crate::Result;
 
@@ -155,8 +156,9 @@ impl SecretsState {
 
     /// Copies a saved key to the clipboard.
     pub async fn copy_saved(&self, id: &str) -> Result<CopyResult> {
-        let (key, _) = self.vault.key(id).await?;
-        self.clipboard.copy(key).await
+        // The key alone: the keychain item also holds its cloud.
+        let (stored, _) = self.vault.key(id).await?;
+        self.clipboard.copy(stored.key).await
     }
 
     /// Closes every slot (zeroizing the keys): call on quit.

@@ -6,16 +6,22 @@
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, Weak};
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
 
 use secrecy::{ExposeSecret, SecretString};
 use serde::{Serialize, Serializer};
 
+use super::wall::Deadline;
 use crate::{Error, Result};
 
 /// The time source of the slots. Tests inject a [`ManualClock`] instead of sleeping.
 pub trait Clock: Send + Sync + 'static {
+    /// The monotonic clock (stops while the computer sleeps, on Linux and macOS).
     fn now(&self) -> Instant;
+    /// The wall clock (keeps going while the computer sleeps).
+    fn wall(&self) -> SystemTime {
+        SystemTime::now()
+    }
 }
 
 /// The real monotonic clock.
@@ -32,20 +38,30 @@ impl Clock for SystemClock {
 #[derive(Debug)]
 pub struct ManualClock {
     base: Instant,
+    wall_base: SystemTime,
     offset: Mutex<Duration>,
+    /// Time spent asleep: the wall clock moved, the monotonic clock did not.
+    slept: Mutex<Duration>,
 }
 
 impl ManualClock {
     pub fn new() -> Self {
         Self {
             base: Instant::now(),
+            wall_base: SystemTime::now(),
             offset: Mutex::new(Duration::ZERO),
+            slept: Mutex::new(Duration::ZERO),
         }
     }
 
-    /// Moves the clock forward.
+    /// Moves the clock forward (both clocks, as when the computer is awake).
     pub fn advance(&self, by: Duration) {
         *self.offset.lock().unwrap_or_else(|e| e.into_inner()) += by;
+    }
+
+    /// The computer sleeps for `by`: only the wall clock moves.
+    pub fn sleep_computer(&self, by: Duration) {
+        *self.slept.lock().unwrap_or_else(|e| e.into_inner()) += by;
     }
 }
 
@@ -58,6 +74,11 @@ impl Default for ManualClock {
 impl Clock for ManualClock {
     fn now(&self) -> Instant {
         self.base + *self.offset.lock().unwrap_or_else(|e| e.into_inner())
+    }
+    fn wall(&self) -> SystemTime {
+        self.wall_base
+            + *self.offset.lock().unwrap_or_else(|e| e.into_inner())
+            + *self.slept.lock().unwrap_or_else(|e| e.into_inner())
     }
 }
 
@@ -140,7 +161,8 @@ struct Slot {
     /// `SecretString` zeroizes its buffer on drop.
     key: SecretString,
     meta: SlotMeta,
-    expires_at: Instant,
+    /// On both clocks, so a computer that slept does not keep the slot open.
+    expires_at: Deadline,
     revealed: bool,
     copied: bool,
     saved: bool,
@@ -159,8 +181,8 @@ impl Inner {
 
     /// Drops every slot whose time is up. Dropping zeroizes the key.
     fn sweep_locked(&self, map: &mut HashMap<String, Slot>) {
-        let now = self.clock.now();
-        map.retain(|_, slot| slot.expires_at > now);
+        let (now, wall) = (self.clock.now(), self.clock.wall());
+        map.retain(|_, slot| !slot.expires_at.passed(now, wall));
     }
 }
 
@@ -179,8 +201,8 @@ impl std::fmt::Debug for RevealSlots {
 }
 
 /// Whole seconds left, rounded up, so a live slot never reports 0.
-fn secs_left(expires_at: Instant, now: Instant) -> u64 {
-    let left = expires_at.saturating_duration_since(now);
+fn secs_left(expires_at: Deadline, now: Instant, wall: SystemTime) -> u64 {
+    let left = expires_at.left(now, wall);
     left.as_secs() + u64::from(left.subsec_nanos() > 0)
 }
 
@@ -204,8 +226,8 @@ impl RevealSlots {
     /// either way every operation checks the clock first.
     pub fn open(&self, key: SecretString, meta: SlotMeta) -> SlotHandle {
         let slot_id = uuid::Uuid::new_v4().to_string();
-        let now = self.inner.clock.now();
-        let expires_at = now + self.inner.ttl;
+        let (now, wall) = (self.inner.clock.now(), self.inner.clock.wall());
+        let expires_at = Deadline::after(now, wall, self.inner.ttl);
         {
             let mut map = self.inner.lock();
             self.inner.sweep_locked(&mut map);
@@ -224,8 +246,10 @@ impl RevealSlots {
         if let Ok(rt) = tokio::runtime::Handle::try_current() {
             let weak: Weak<Inner> = Arc::downgrade(&self.inner);
             let ttl = self.inner.ttl;
+            let clock = self.inner.clock.clone();
             rt.spawn(async move {
-                tokio::time::sleep(ttl + Duration::from_millis(50)).await;
+                // Ends early when the wall clock says the time is up (the computer slept).
+                super::wall::sleep(ttl + Duration::from_millis(50), move || clock.wall()).await;
                 if let Some(inner) = weak.upgrade() {
                     let mut map = inner.lock();
                     inner.sweep_locked(&mut map);
@@ -234,15 +258,19 @@ impl RevealSlots {
         }
         SlotHandle {
             slot_id,
-            expires_in_s: secs_left(expires_at, now),
+            expires_in_s: secs_left(expires_at, now, wall),
         }
     }
 
     /// Runs `f` on a live slot; a closed or expired slot is `slot_expired` (and is dropped).
-    fn with_slot<T>(&self, slot_id: &str, f: impl FnOnce(&mut Slot, Instant) -> T) -> Result<T> {
+    fn with_slot<T>(
+        &self,
+        slot_id: &str,
+        f: impl FnOnce(&mut Slot, (Instant, SystemTime)) -> T,
+    ) -> Result<T> {
         let mut map = self.inner.lock();
         self.inner.sweep_locked(&mut map);
-        let now = self.inner.clock.now();
+        let now = (self.inner.clock.now(), self.inner.clock.wall());
         match map.get_mut(slot_id) {
             Some(slot) => Ok(f(slot, now)),
             None => Err(Error::SlotExpired),
@@ -283,7 +311,7 @@ impl RevealSlots {
             revealed: slot.revealed,
             copied: slot.copied,
             saved: slot.saved,
-            expires_in_s: secs_left(slot.expires_at, now),
+            expires_in_s: secs_left(slot.expires_at, now.0, now.1),
         })
     }
 

@@ -11,7 +11,7 @@ use secrecy::{ExposeSecret, SecretString};
 use serde::Serialize;
 use zeroize::Zeroizing;
 
-use super::index::{Index, IndexRow};
+use super::index::{Index, IndexRow, MovedAside};
 use super::keychain::Keychain;
 use super::slots::SlotMeta;
 use crate::{Error, Result};
@@ -20,6 +20,62 @@ use crate::{Error, Result};
 pub const SIGN_IN_USER: &str = "remembered-sign-in-token";
 /// The label given to keychain entries found without an index row, when repair adopts them.
 pub const RECOVERED_LABEL: &str = "Recovered key";
+
+/// The first line of a saved key's keychain item that also holds its cloud (see [`pack`]).
+const BOUND_V1: &str = "mist-token-manager:bound-v1";
+
+/// What a saved key's keychain item holds: `BOUND_V1`, the cloud's API address and the key, one
+/// per line. The cloud is bound to the secret where only the keychain can change it; the index
+/// file beside it is only a list for the screen. (A Mist key never has a line break.)
+fn pack(cloud_api: &str, key: &SecretString) -> Result<SecretString> {
+    if cloud_api.is_empty() || cloud_api.contains(['\n', '\r']) {
+        return Err(Error::invalid("cloud", "That cloud address is not valid."));
+    }
+    Ok(SecretString::from(format!(
+        "{BOUND_V1}\n{cloud_api}\n{}",
+        key.expose_secret()
+    )))
+}
+
+/// The key and, when the item has one, the cloud bound to it. A keychain item saved before keys
+/// were bound holds the key alone.
+fn unpack(stored: SecretString) -> StoredKey {
+    let text = stored.expose_secret();
+    if let Some(rest) = text
+        .strip_prefix(BOUND_V1)
+        .and_then(|r| r.strip_prefix('\n'))
+    {
+        if let Some((api, key)) = rest.split_once('\n') {
+            if !api.is_empty() && !key.is_empty() {
+                return StoredKey {
+                    key: SecretString::from(key.to_string()),
+                    cloud_api: Some(api.to_string()),
+                };
+            }
+        }
+    }
+    StoredKey {
+        key: stored,
+        cloud_api: None,
+    }
+}
+
+/// A saved key as read from the keychain: the key alone (never the packed item) and the cloud
+/// address bound to it there, if any. Debug is redacted.
+pub struct StoredKey {
+    pub key: SecretString,
+    /// `None`: saved before keys were bound to their cloud; the admin must confirm it once.
+    pub cloud_api: Option<String>,
+}
+
+impl std::fmt::Debug for StoredKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("StoredKey")
+            .field("key", &"[REDACTED]")
+            .field("cloud_api", &self.cloud_api)
+            .finish()
+    }
+}
 
 /// Whether the keychain still holds a saved key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
@@ -46,6 +102,65 @@ pub struct SavedKeyList {
     /// Set when the keychain could not be asked; statuses are then "ok" (unknown).
     #[ts(as = "Option<crate::error::ErrorBody>")]
     pub keychain_error: Option<Error>,
+    /// Set when a damaged list of saved keys was moved aside and not yet seen to (Repair).
+    pub index_notice: Option<IndexNotice>,
+}
+
+/// What the admin is told after a damaged list of saved keys was moved aside: where it went,
+/// which keys it named (as far as it could still be read), and what to do.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+pub struct IndexNotice {
+    /// Where the damaged files are now.
+    pub moved_to: Vec<String>,
+    /// Labels still readable in them.
+    pub labels: Vec<String>,
+    /// Keys in the keychain that the list does not show now (they are safe there).
+    pub unlisted: usize,
+    pub message: String,
+}
+
+fn index_notice(moved: &[MovedAside], unlisted: usize, keychain_ok: bool) -> Option<IndexNotice> {
+    if moved.is_empty() {
+        return None;
+    }
+    let moved_to: Vec<String> = moved.iter().map(|m| m.path.clone()).collect();
+    let labels: Vec<String> = moved.iter().flat_map(|m| m.labels.clone()).collect();
+    let named = if labels.is_empty() {
+        "Its names for the keys could not be read.".to_string()
+    } else {
+        format!(
+            "It listed: {}.",
+            labels
+                .iter()
+                .map(|l| format!("“{l}”"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    };
+    let affected = if !keychain_ok {
+        "The keychain cannot be asked right now which keys this affects; unlock it and refresh."
+            .to_string()
+    } else if unlisted == 0 {
+        "No key in the keychain is missing from the list now.".to_string()
+    } else {
+        format!(
+            "{unlisted} key{} in the keychain {} not in the list now, but safe there.",
+            if unlisted == 1 { "" } else { "s" },
+            if unlisted == 1 { "is" } else { "are" }
+        )
+    };
+    let message = format!(
+        "The list of saved keys was damaged and could not be read, so the app set it aside ({}) \
+         and started a new one. {named} {affected} Choose Repair to list the keys again as \
+         “{RECOVERED_LABEL}”, then Test each one, confirm its cloud and rename it.",
+        moved_to.join(", ")
+    );
+    Some(IndexNotice {
+        moved_to,
+        labels,
+        unlisted,
+        message,
+    })
 }
 
 struct Inner {
@@ -76,7 +191,8 @@ impl Inner {
     }
 
     fn list(&self) -> Result<SavedKeyList> {
-        let rows = self.rows()?;
+        let loaded = self.index()?.load()?;
+        let rows = loaded.rows;
         let mut keychain_error = None;
         let mut keys = Vec::with_capacity(rows.len());
         for row in rows {
@@ -101,10 +217,12 @@ impl Inner {
                 Err(e) => keychain_error = Some(e),
             }
         }
+        let index_notice = index_notice(&loaded.moved_aside, orphans, keychain_error.is_none());
         Ok(SavedKeyList {
             keys,
             orphans,
             keychain_error,
+            index_notice,
         })
     }
 
@@ -128,6 +246,18 @@ impl Inner {
             )),
         }
     }
+}
+
+fn missing_from_keychain() -> Error {
+    Error::NotFound(
+        "The keychain no longer holds this key (it was removed outside the app). Choose Repair \
+         to tidy the list."
+            .into(),
+    )
+}
+
+fn index_save(inner: &Inner, rows: &[IndexRow]) -> Result<()> {
+    inner.index()?.save(rows)
 }
 
 fn now_epoch() -> u64 {
@@ -236,7 +366,14 @@ impl Vault {
                 cloud_api: meta.cloud_api,
                 saved_at: now_epoch(),
             };
-            inner.keychain.set(&row.id, &key)?;
+            // Bound to its cloud in the keychain; a key whose cloud is unknown is kept alone
+            // and must have its cloud confirmed before it is sent anywhere.
+            let item = if row.cloud_api.is_empty() {
+                key
+            } else {
+                pack(&row.cloud_api, &key)?
+            };
+            inner.keychain.set(&row.id, &item)?;
             rows.push(row.clone());
             if let Err(e) = index.save(&rows) {
                 // Do not leave a secret behind that the list does not know about.
@@ -256,19 +393,58 @@ impl Vault {
         self.blocking(|inner| inner.list()).await
     }
 
-    /// The saved key's secret and row, for the backend only (clipboard, `/self` test).
-    pub async fn key(&self, id: &str) -> Result<(SecretString, IndexRow)> {
+    /// The saved key (the key alone, with the cloud bound to it in the keychain) and its index
+    /// row, for the backend only (clipboard, `/self` test). Use the bound cloud, never the row's.
+    pub async fn key(&self, id: &str) -> Result<(StoredKey, IndexRow)> {
         let id = id.to_string();
         self.blocking(move |inner| {
             let (mut rows, i) = inner.find(&id)?;
             match inner.keychain.get(&id)? {
-                Some(key) => Ok((key, rows.swap_remove(i))),
-                None => Err(Error::NotFound(
-                    "The keychain no longer holds this key (it was removed outside the app). \
-                     Choose Repair to tidy the list."
-                        .into(),
-                )),
+                Some(stored) => Ok((unpack(stored), rows.swap_remove(i))),
+                None => Err(missing_from_keychain()),
             }
+        })
+        .await
+    }
+
+    /// Binds a key saved before keys were bound to the cloud the admin confirmed, in the
+    /// keychain, and shows that cloud in the list. A key already bound keeps its cloud: asking
+    /// for another one is refused (the keychain item wins over anything else).
+    pub async fn bind_cloud(
+        &self,
+        id: &str,
+        cloud_api: &str,
+        cloud_name: &str,
+    ) -> Result<SavedKey> {
+        let (id, api, name) = (
+            id.to_string(),
+            cloud_api.to_string(),
+            cloud_name.to_string(),
+        );
+        self.blocking(move |inner| {
+            let (mut rows, i) = inner.find(&id)?;
+            let stored = unpack(inner.keychain.get(&id)?.ok_or_else(missing_from_keychain)?);
+            match stored.cloud_api.as_deref() {
+                Some(bound) if bound.eq_ignore_ascii_case(&api) => {}
+                Some(bound) => {
+                    return Err(Error::invalid(
+                        "cloud",
+                        format!(
+                            "This key is already kept in the keychain for {}, so it is used \
+                             there only. Its cloud cannot be changed.",
+                            crate::mist::clouds::host_of(bound)
+                        ),
+                    ))
+                }
+                None => inner.keychain.set(&id, &pack(&api, &stored.key)?)?,
+            }
+            rows[i].cloud_api = api;
+            rows[i].cloud_name = name;
+            index_save(inner, &rows)?;
+            Ok(SavedKey {
+                row: rows.swap_remove(i),
+                status: KeyStatus::Ok,
+            })
         })
         .await
     }
@@ -333,6 +509,15 @@ impl Vault {
                 .map(|k| k.row)
                 .collect();
             for (n, user) in orphans.into_iter().enumerate() {
+                // A key saved since keys are bound still knows its cloud.
+                let bound = match inner.keychain.get(&user) {
+                    Ok(Some(stored)) => unpack(stored).cloud_api,
+                    _ => None,
+                };
+                let (cloud_name, cloud_api) = match bound {
+                    Some(api) => (crate::mist::clouds::host_of(&api), api),
+                    None => ("Unknown cloud".into(), String::new()),
+                };
                 rows.push(IndexRow {
                     id: user,
                     label: format!("{RECOVERED_LABEL} {}", n + 1),
@@ -341,12 +526,13 @@ impl Vault {
                     kind: crate::mist::TokenKind::User,
                     org_id: None,
                     org_name: None,
-                    cloud_name: "Unknown cloud".into(),
-                    cloud_api: String::new(),
+                    cloud_name,
+                    cloud_api,
                     saved_at: now_epoch(),
                 });
             }
-            inner.index()?.save(&rows)?;
+            // Repaired: the damaged list's report has been seen to.
+            inner.index()?.save_resolved(&rows)?;
             inner.list()
         })
         .await

@@ -102,7 +102,9 @@ async fn save_is_in_the_keychain_and_forget_removes_it() {
     }
     let r = real();
     let id = save(&r, "CI").await;
-    assert_eq!(lookup(&r.service, &id).as_deref(), Some(KEY));
+    // The item binds the key to its cloud (issue 11): a marker line, the cloud, the key.
+    let bound = format!("mist-token-manager:bound-v1\n{}\n{KEY}", meta().cloud_api);
+    assert_eq!(lookup(&r.service, &id).as_deref(), Some(bound.as_str()));
     let attrs = search(&r.service);
     println!("secret-tool search:\n{attrs}");
     assert!(attrs.contains(&format!("attribute.service = {}", r.service)));

@@ -1,6 +1,6 @@
 //! The core crate's integration tests, one binary with a module per area (no Tauri anywhere):
 //! Mist failures and how they read (`errors`), token create/rename/delete against the simulator
-//! (`tokens`), and the real Secret Service keychain (`keychain`, inside scripts/with-keyring.sh).
+//! (`tokens`), the safety round-2 holes (`safety`), and the real Secret Service keychain (`keychain`, inside scripts/with-keyring.sh).
 //! Tests that change the process environment or re-run themselves live in binaries of their own
 //! (`signin`, `keychain_locked`).
 
@@ -9,4 +9,5 @@ mod support;
 
 mod errors;
 mod keychain;
+mod safety;
 mod tokens;
