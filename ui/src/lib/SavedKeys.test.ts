@@ -21,7 +21,7 @@ function key(over: Partial<SavedKey> = {}): SavedKey {
     ...over,
   };
 }
-const listOf = (keys: SavedKey[], over: Partial<SavedKeyList> = {}): SavedKeyList => ({ keys, orphans: 0, keychain_error: null, ...over });
+const listOf = (keys: SavedKey[], over: Partial<SavedKeyList> = {}): SavedKeyList => ({ keys, orphans: 0, keychain_error: null, index_notice: null, ...over });
 const row = (id: string) => document.querySelector(`[data-key-id="${id}"]`) as HTMLElement;
 
 function setup(handlers: Record<string, unknown>) {

@@ -24,7 +24,7 @@ function key(over: Partial<SavedKey> = {}): SavedKey {
     ...over,
   };
 }
-const listOf = (keys: SavedKey[], over: Partial<SavedKeyList> = {}): SavedKeyList => ({ keys, orphans: 0, keychain_error: null, ...over });
+const listOf = (keys: SavedKey[], over: Partial<SavedKeyList> = {}): SavedKeyList => ({ keys, orphans: 0, keychain_error: null, index_notice: null, ...over });
 const row = (id: string) => document.querySelector(`[data-key-id="${id}"]`) as HTMLElement;
 const works = { valid: true, identity: null, privileges: [], message: 'Works. User token of ada@example.com, with the same access as that account.' };
 
