@@ -14,7 +14,25 @@ use crate::secrets::{
 /// Where the generated file lives, relative to this crate.
 pub const BINDINGS_PATH: &str = "../../ui/src/lib/bindings.ts";
 
+/// The TypeScript names declared so far, and the names each declaration refers to.
+#[derive(Default)]
+struct Declared {
+    names: Vec<String>,
+    refs: Vec<(String, String)>,
+}
+
+thread_local! {
+    static DECLARED: std::cell::RefCell<Declared> = std::cell::RefCell::new(Declared::default());
+}
+
 fn decl<T: TS + 'static + ?Sized>(cfg: &Config, out: &mut String) {
+    DECLARED.with(|d| {
+        let mut d = d.borrow_mut();
+        d.names.push(T::ident(cfg));
+        for dep in T::dependencies(cfg) {
+            d.refs.push((T::ident(cfg), dep.ts_name));
+        }
+    });
     if let Some(docs) = T::docs() {
         out.push_str(&docs);
     }
@@ -48,6 +66,7 @@ pub fn typescript() -> String {
     decl::<OrgDetails>(&cfg, o);
     decl::<TokenKind>(&cfg, o);
     decl::<RemovalRisk>(&cfg, o);
+    decl::<KeyHint>(&cfg, o);
     decl::<TokenView>(&cfg, o);
     decl::<OrgTokens>(&cfg, o);
     decl::<Inventory>(&cfg, o);
@@ -92,6 +111,23 @@ mod tests {
             "ui/src/lib/bindings.ts is stale: run `MTM_UPDATE_BINDINGS=1 cargo test -p \
              mist-token-core bindings` and commit the result"
         );
+    }
+
+    /// Every type a declaration refers to is declared in the file too (a type added to the IPC
+    /// but not to the list above would otherwise be an unknown name in TypeScript).
+    #[test]
+    fn bindings_declare_every_type_they_refer_to() {
+        DECLARED.with(|d| *d.borrow_mut() = Declared::default());
+        let _ = typescript();
+        DECLARED.with(|d| {
+            let d = d.borrow();
+            for (from, to) in &d.refs {
+                assert!(
+                    d.names.contains(to),
+                    "{from} refers to {to}, which bindings.rs does not declare"
+                );
+            }
+        });
     }
 
     /// The two hand-written `Serialize` impls (they expose a secret or flatten an enum) match

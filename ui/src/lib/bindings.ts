@@ -56,7 +56,15 @@ export type TokenKind = "user" | "org";
  */
 export type RemovalRisk = "ok" | "soon" | "overdue";
 
-export type TokenView = { id: string, kind: TokenKind, org_id: string | null, org_name: string | null, name: string, key_hint: string, created_time: number, created_by: string | null, last_used: number | null, privileges: Array<Privilege>, access_summary: string, src_ips: Array<string>, days_until_removal: number, removal_risk: RemovalRisk, is_session_token: boolean, };
+/**
+ * A key's hint, the only part of a key the UI ever shows: at most 4 characters + `...` + 4
+ * characters, or `...` alone for a key of 16 characters or fewer. It is its own type, so a hint
+ * is never taken for a key nor a key for a hint; whatever Mist shows is cut down to this shape
+ * as it is read (a list that carried a whole key keeps only its hint).
+ */
+export type KeyHint = string;
+
+export type TokenView = { id: string, kind: TokenKind, org_id: string | null, org_name: string | null, name: string, key_hint: KeyHint, created_time: number, created_by: string | null, last_used: number | null, privileges: Array<Privilege>, access_summary: string, src_ips: Array<string>, days_until_removal: number, removal_risk: RemovalRisk, is_session_token: boolean, };
 
 export type OrgTokens = { org: OrgInfo, tokens: Array<TokenView> | null, error: AppError | null, };
 

@@ -9,7 +9,9 @@ use zeroize::{Zeroize, ZeroizeOnDrop};
 
 use super::clouds::Cloud;
 use super::http::{rate_limited, Auth, Call, CookieJar, Http, DETECT_TIMEOUT};
-use super::model::{Identity, IdentityKind, KeyTest, OrgInfo, RawSelf, SessionInfo, SignInMethod};
+use super::model::{
+    Identity, IdentityKind, KeyHint, KeyTest, OrgInfo, RawSelf, SessionInfo, SignInMethod,
+};
 use super::orgs::{privilege_view, reachable_orgs};
 use crate::{Error, Result};
 
@@ -35,11 +37,11 @@ pub(crate) struct Session {
     pub info: SessionInfo,
     /// first4...last4 of the token signed in with, only when the key is long enough for the hint
     /// to tell it apart (more than 16 characters); used once, to learn the token's id.
-    pub key_hint: Option<String>,
+    pub key_hint: Option<KeyHint>,
     /// The id of the token this session signed in with, once a list showed it unambiguously.
     pub token_id: std::sync::Mutex<Option<String>>,
     /// Hints this app made itself from keys it held (new tokens): they win over Mist's.
-    pub known_hints: std::sync::Mutex<std::collections::HashMap<String, String>>,
+    pub known_hints: std::sync::Mutex<std::collections::HashMap<String, KeyHint>>,
     /// Signed in with a token kept in the keychain.
     pub remembered: std::sync::atomic::AtomicBool,
 }
@@ -73,7 +75,7 @@ impl Session {
 
     /// The hint the UI gets for a token: the one this app made from the key when it had it,
     /// else Mist's, cut down to 4 + `...` + 4 characters.
-    pub fn hint_for(&self, token_id: &str, shown: Option<&str>) -> String {
+    pub fn hint_for(&self, token_id: &str, shown: Option<&KeyHint>) -> KeyHint {
         if let Some(h) = self
             .known_hints
             .lock()
@@ -82,7 +84,7 @@ impl Session {
         {
             return h.clone();
         }
-        hint_from_mist(shown.unwrap_or_default())
+        shown.cloned().unwrap_or_else(|| KeyHint::from_mist(""))
     }
 
     /// Remembers the hint made from a key this app held (a token it just created).
@@ -90,7 +92,7 @@ impl Session {
         self.known_hints
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .insert(token_id.to_string(), key_hint(key));
+            .insert(token_id.to_string(), KeyHint::of_key(key));
     }
 
     /// Whether `token_id` is the token this session signed in with (by id, never by hint).
@@ -118,8 +120,7 @@ impl Session {
             return;
         }
         let mut found = list.iter().filter(|t| {
-            hint_from_mist(t.key.as_deref().unwrap_or_default()) == *hint
-                && (!org_session || t.name == self.info.identity.name)
+            t.key.as_ref() == Some(hint) && (!org_session || t.name == self.info.identity.name)
         });
         if let (Some(t), None) = (found.next(), found.next()) {
             *id = Some(t.id.clone());
@@ -361,7 +362,7 @@ pub(crate) async fn build_session(
     let (method, key_hint) = match &cred {
         Credential::Password(_) => (SignInMethod::Password, None),
         Credential::Token(t) => {
-            let hint = Some(key_hint(t.expose_secret())).filter(|h| h != "...");
+            let hint = Some(KeyHint::of_key(t.expose_secret())).filter(|h| !h.is_blank());
             (SignInMethod::Token, hint)
         }
     };

@@ -327,20 +327,28 @@ pub struct Failure {
 
 /// Whether a transport failure came from TLS (an untrusted certificate, a handshake a proxy broke,
 /// a server that does not speak TLS): rustls's own error type somewhere in the source chain,
-/// directly or inside an `io::Error`. No message text is read.
+/// directly or inside (nested) `io::Error`s, as hyper-util and tokio-rustls wrap it. No message
+/// text is read.
 fn is_tls(e: &reqwest::Error) -> bool {
-    let mut src: Option<&(dyn std::error::Error + 'static)> = Some(e);
-    while let Some(s) = src {
-        if s.downcast_ref::<rustls::Error>().is_some() {
-            return true;
-        }
-        if let Some(inner) = s
-            .downcast_ref::<std::io::Error>()
-            .and_then(|io| io.get_ref())
-        {
-            if inner.downcast_ref::<rustls::Error>().is_some() {
+    fn holds_rustls(mut e: &(dyn std::error::Error + 'static)) -> bool {
+        loop {
+            if e.downcast_ref::<rustls::Error>().is_some() {
                 return true;
             }
+            // `io::Error::source` skips the error it wraps, so look inside it by hand.
+            match e
+                .downcast_ref::<std::io::Error>()
+                .and_then(|io| io.get_ref())
+            {
+                Some(inner) => e = inner,
+                None => return false,
+            }
+        }
+    }
+    let mut src: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(s) = src {
+        if holds_rustls(s) {
+            return true;
         }
         src = s.source();
     }

@@ -142,7 +142,7 @@ pub struct TokenView {
     pub org_id: Option<String>,
     pub org_name: Option<String>,
     pub name: String,
-    pub key_hint: String,
+    pub key_hint: KeyHint,
     pub created_time: i64,
     pub created_by: Option<String>,
     pub last_used: Option<i64>,
@@ -258,15 +258,76 @@ impl RawSelf {
     }
 }
 
-/// A token as a GET shows it (key truncated) or a POST answers it (full key).
-#[derive(Clone, Deserialize, Default)]
-pub(crate) struct RawToken {
+/// A key's hint, the only part of a key the UI ever shows: at most 4 characters + `...` + 4
+/// characters, or `...` alone for a key of 16 characters or fewer. It is its own type, so a hint
+/// is never taken for a key nor a key for a hint; whatever Mist shows is cut down to this shape
+/// as it is read (a list that carried a whole key keeps only its hint).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, TS)]
+#[ts(type = "string")]
+pub struct KeyHint(String);
+
+impl KeyHint {
+    /// The hint of a key this app holds.
+    pub fn of_key(key: &str) -> Self {
+        KeyHint(super::auth::key_hint(key))
+    }
+    /// The hint Mist showed, cut down to 4 + `...` + 4 characters.
+    pub fn from_mist(shown: &str) -> Self {
+        KeyHint(super::auth::hint_from_mist(shown))
+    }
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+    /// `...` alone: too short a key to show any of it.
+    pub fn is_blank(&self) -> bool {
+        self.0 == "..."
+    }
+}
+
+/// A hint reads as the text it is (it is no secret).
+impl std::ops::Deref for KeyHint {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for KeyHint {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl PartialEq<&str> for KeyHint {
+    fn eq(&self, other: &&str) -> bool {
+        self.0 == *other
+    }
+}
+
+impl PartialEq<String> for KeyHint {
+    fn eq(&self, other: &String) -> bool {
+        &self.0 == other
+    }
+}
+
+impl<'de> Deserialize<'de> for KeyHint {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let shown = zeroize::Zeroizing::new(String::deserialize(d)?);
+        Ok(KeyHint::from_mist(&shown))
+    }
+}
+
+/// A token as Mist answers it. `K` is what the `key` field holds: a [`KeyHint`] for lists, GETs
+/// and PUTs (Mist shows a truncated key there), a `SecretString` for the POST that creates the
+/// token (the one answer with the whole key).
+#[derive(Clone, Deserialize)]
+pub(crate) struct RawToken<K = KeyHint> {
     #[serde(default)]
     pub id: String,
     #[serde(default)]
     pub name: String,
-    #[serde(default)]
-    pub key: Option<String>,
+    #[serde(default = "none")]
+    pub key: Option<K>,
     #[serde(default, deserialize_with = "de_epoch")]
     pub created_time: Option<i64>,
     #[serde(default)]
@@ -279,7 +340,27 @@ pub(crate) struct RawToken {
     pub src_ips: Option<Vec<String>>,
 }
 
-impl std::fmt::Debug for RawToken {
+fn none<K>() -> Option<K> {
+    None
+}
+
+impl<K> RawToken<K> {
+    /// The same token with another `key` (the created token's hint instead of its key).
+    pub fn with_key<L>(self, key: Option<L>) -> RawToken<L> {
+        RawToken {
+            id: self.id,
+            name: self.name,
+            key,
+            created_time: self.created_time,
+            created_by: self.created_by,
+            last_used: self.last_used,
+            privileges: self.privileges,
+            src_ips: self.src_ips,
+        }
+    }
+}
+
+impl<K> std::fmt::Debug for RawToken<K> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("RawToken")
             .field("id", &self.id)

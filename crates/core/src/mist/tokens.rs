@@ -7,9 +7,11 @@ use reqwest::Method;
 use secrecy::SecretString;
 use serde_json::{json, Value};
 
-use super::auth::{key_hint, Session};
+use super::auth::Session;
 use super::http::{Call, Http};
-use super::model::{IdentityKind, OrgInfo, PrivilegeInput, RawToken, TokenKind, TokenView};
+use super::model::{
+    IdentityKind, KeyHint, OrgInfo, PrivilegeInput, RawToken, TokenKind, TokenView,
+};
 use super::validate::{
     mist_id, privs_json, validate_name, validate_privileges, validate_src_ips, IdOf,
 };
@@ -40,6 +42,13 @@ pub(crate) async fn list_raw(
     Ok(list)
 }
 
+/// Whether a create answer's key is a whole key (not empty, not Mist's truncated display).
+fn whole_key(key: &SecretString) -> bool {
+    use secrecy::ExposeSecret;
+    let k = key.expose_secret();
+    !k.is_empty() && !k.contains("...")
+}
+
 /// Sends a create, recovering when its answer is lost: the tokens are listed before and after, and
 /// a token that appeared with this name is reported so the admin can delete it (its key is lost).
 async fn create_raw(
@@ -64,15 +73,14 @@ async fn create_raw(
         .action(action);
     let outcome_unknown = match http.raw_detailed(&call).await {
         Ok(r) if r.is_success() => {
-            let mut raw: RawToken = match r.json() {
+            // The create answer is the one place the whole key comes: it is read straight into a
+            // secret. A missing, empty or truncated key leaves the token without a usable key.
+            let mut raw: RawToken<SecretString> = match r.json() {
                 Ok(raw) => raw,
                 Err(_) => return Err(recover(http, s, org_id, name, &before, None).await),
             };
             return match raw.key.take() {
-                Some(k) if !k.is_empty() && !k.contains("...") => {
-                    let key = SecretString::from(k);
-                    Ok((raw, key))
-                }
+                Some(key) if whole_key(&key) => Ok((raw.with_key(None), key)),
                 _ => Err(recover(http, s, org_id, name, &before, Some(raw.id)).await),
             };
         }
@@ -147,7 +155,7 @@ pub(crate) async fn create_user_token(
     let (mut raw, key) = create_raw(http, s, None, &name, json!({"name": name})).await?;
     use secrecy::ExposeSecret;
     s.know_hint(&raw.id, key.expose_secret());
-    raw.key = Some(key_hint(key.expose_secret()));
+    raw.key = Some(KeyHint::of_key(key.expose_secret()));
     if raw.created_time.is_none() {
         raw.created_time = Some(now());
     }
@@ -174,7 +182,7 @@ pub(crate) async fn create_org_token(
     let (mut raw, key) = create_raw(http, s, Some(org_id), &name, body).await?;
     use secrecy::ExposeSecret;
     s.know_hint(&raw.id, key.expose_secret());
-    raw.key = Some(key_hint(key.expose_secret()));
+    raw.key = Some(KeyHint::of_key(key.expose_secret()));
     if raw.privileges.as_ref().is_none_or(|p| p.is_empty()) {
         // The POST may omit privileges: read them back (never fail now: we hold the key).
         let path = format!("/orgs/{org_id}/apitokens/{}", raw.id);
@@ -237,7 +245,7 @@ async fn put_org_token(
     if raw.src_ips.is_none() {
         raw.src_ips = current.src_ips.clone();
     }
-    raw.key = raw.key.filter(|k| k.contains("...")).or(current.key);
+    raw.key = raw.key.or(current.key);
     raw.created_time = raw.created_time.or(current.created_time);
     raw.last_used = raw.last_used.or(current.last_used);
     raw.created_by = raw.created_by.or(current.created_by);
