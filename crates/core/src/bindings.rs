@@ -172,10 +172,7 @@ mod tests {
             got.sort();
             assert_eq!(got, want, "{e:?}");
             for k in keys {
-                assert!(
-                    ts.contains(&format!("{k}")),
-                    "{k} is not in the generated AppError"
-                );
+                assert!(ts.contains(k), "{k} is not in the generated AppError");
             }
             assert_eq!(v["kind"], e.kind().as_str());
         }
