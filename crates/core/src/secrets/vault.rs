@@ -272,6 +272,28 @@ impl Vault {
         .await
     }
 
+    /// The saved key's index row (no secret, no keychain access).
+    pub async fn row(&self, id: &str) -> Result<IndexRow> {
+        let id = id.to_string();
+        self.blocking(move |inner| {
+            let (mut rows, i) = inner.find(&id)?;
+            Ok(rows.swap_remove(i))
+        })
+        .await
+    }
+
+    /// The saved key's secret and row, but only if the key is bound to a cloud: a key whose
+    /// cloud is unknown (recovered by Repair) is refused with `invalid_input` on field "cloud",
+    /// so nothing sends it to a guessed host. (Today the cloud is the index row's; the keychain
+    /// item's own binding can replace it here without changing the callers.)
+    pub async fn key_with_bound_cloud(&self, id: &str) -> Result<(SecretString, IndexRow)> {
+        let (key, row) = self.key(id).await?;
+        if row.cloud_api.is_empty() || crate::usage::api_host(&row.cloud_api).is_err() {
+            return Err(crate::usage::unbound_cloud());
+        }
+        Ok((key, row))
+    }
+
     /// Renames a saved key (the index only; the keychain entry is keyed by id).
     pub async fn rename(&self, id: &str, label: &str) -> Result<SavedKey> {
         let label = clean_label(label)?;
