@@ -51,7 +51,10 @@ fn describe(row: &IndexRow) -> String {
     } else {
         format!(", {}", row.cloud_name)
     };
-    format!("  “{}” ({} token{org}{cloud}), id {}", row.label, row.kind, row.id)
+    format!(
+        "  “{}” ({} token{org}{cloud}), id {}",
+        row.label, row.kind, row.id
+    )
 }
 
 impl Failure {
@@ -75,7 +78,10 @@ impl Failure {
             "There are no saved keys: save one in Mist Token Manager first.".to_string()
         } else {
             let labels: Vec<String> = rows.iter().map(|r| format!("“{}”", r.label)).collect();
-            format!("Saved keys: {}. Run `mist-token keys` to see them.", labels.join(", "))
+            format!(
+                "Saved keys: {}. Run `mist-token keys` to see them.",
+                labels.join(", ")
+            )
         };
         Self::new(
             UNKNOWN,

@@ -195,7 +195,9 @@ async fn run(wanted: &str, command: Vec<OsString>) -> Result<u8, Failure> {
     let (key, row) = bound_key(&state, &row).await?;
     let host = usage::api_host(&row.cloud_api).map_err(|_| Failure::unbound(&row.label))?;
     let mut args = command.into_iter();
-    let program = args.next().ok_or_else(|| Failure::usage("give a COMMAND after --"))?;
+    let program = args
+        .next()
+        .ok_or_else(|| Failure::usage("give a COMMAND after --"))?;
     let mut child = std::process::Command::new(&program);
     child
         .args(args)
@@ -212,7 +214,9 @@ async fn keys() -> Result<(), Failure> {
     let list = state.vault.list().await.map_err(Failure::from_error)?;
     if list.keys.is_empty() {
         println!(
-            "No saved keys. Save a key in Mist Token Manager (Save to keychain), then run this again."
+            "No saved keys in {}. Save a key in Mist Token Manager (Save to keychain), then run \
+             this again.",
+            state.vault.data_dir().unwrap_or_default().display()
         );
     } else {
         let header = ["LABEL", "KIND", "ORG", "CLOUD", "ID"];

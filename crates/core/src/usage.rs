@@ -260,7 +260,11 @@ pub fn fill_key(examples: &UsageExamples, id: &str, key: &SecretString) -> Resul
         })?;
     let k = key.expose_secret();
     // Mist keys are letters and digits; anything else could break the example's quoting.
-    if k.is_empty() || !k.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+    if k.is_empty()
+        || !k
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    {
         return Err(Error::invalid(
             "key",
             "This key has characters a Mist API key never has, so it was not put into the example. \
@@ -327,7 +331,10 @@ mod tests {
         let py = &ex.examples[3].text;
         assert!(py.contains("os.environ.setdefault(\"MIST_HOST\", \"api.eu.mist.com\")"));
         assert!(py.contains("os.environ.setdefault(\"MIST_APITOKEN\", \"YOUR-MIST-API-KEY\")"));
-        assert!(!py.contains("https://"), "the SDK wants a host name, not a URL");
+        assert!(
+            !py.contains("https://"),
+            "the SDK wants a host name, not a URL"
+        );
         assert!(py.contains("getSelf(session)"));
     }
 
@@ -382,6 +389,8 @@ mod tests {
         let ex = examples("Demo", "http://127.0.0.1:8787/").unwrap();
         assert_eq!(ex.api_url, "http://127.0.0.1:8787");
         assert_eq!(ex.host, "127.0.0.1:8787");
-        assert!(ex.examples[0].text.contains("\"http://127.0.0.1:8787/api/v1/self\""));
+        assert!(ex.examples[0]
+            .text
+            .contains("\"http://127.0.0.1:8787/api/v1/self\""));
     }
 }
