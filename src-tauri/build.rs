@@ -28,6 +28,10 @@ fn main() {
         "rename_saved_key",
         "forget_saved_key",
         "repair_saved_keys",
+        "usage_examples_for_slot",
+        "usage_examples_for_saved_key",
+        "copy_usage_with_slot_key",
+        "copy_usage_with_saved_key",
         "ui_ready",
     ];
     tauri_build::try_build(

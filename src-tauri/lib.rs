@@ -6,7 +6,7 @@
 pub mod commands;
 pub mod platform;
 
-pub use mist_token_core::{error, flows, logging, mist, secrets, state};
+pub use mist_token_core::{error, flows, logging, mist, secrets, state, usage};
 pub use mist_token_core::{AppState, Error, Result};
 
 /// The one list of IPC commands, shared by the real app and the mock-runtime tests.
@@ -42,6 +42,10 @@ macro_rules! app_commands {
             $crate::commands::vault::rename_saved_key,
             $crate::commands::vault::forget_saved_key,
             $crate::commands::vault::repair_saved_keys,
+            $crate::commands::usage::usage_examples_for_slot,
+            $crate::commands::usage::usage_examples_for_saved_key,
+            $crate::commands::usage::copy_usage_with_slot_key,
+            $crate::commands::usage::copy_usage_with_saved_key,
         ]
     };
 }
