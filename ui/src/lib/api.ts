@@ -157,6 +157,21 @@ export type KeyTest = {
   message: string;
 };
 
+/** "How to use this token": examples with `placeholder` where the key goes (never the key). */
+export type UsageExample = {
+  id: 'curl' | 'powershell' | 'python_requests' | 'python_mistapi' | 'ansible' | 'terraform';
+  title: string;
+  how_to_run: string;
+  text: string;
+};
+export type UsageExamples = {
+  cloud_name: string;
+  api_url: string;
+  host: string;
+  placeholder: string;
+  examples: UsageExample[];
+};
+
 const KINDS: ReadonlySet<string> = new Set<ErrorKind>([
   'network',
   'timeout',
@@ -250,6 +265,14 @@ export const testSavedKey = (id: string) => call<KeyTest>('test_saved_key', { id
 export const renameSavedKey = (id: string, label: string) => call<SavedKey>('rename_saved_key', { id, label });
 export const forgetSavedKey = (id: string) => call<null>('forget_saved_key', { id });
 export const repairSavedKeys = () => call<SavedKeyList>('repair_saved_keys');
+
+// ---- how to use a key (the backend fills the key in; the web view never sees it) ----
+export const usageExamplesForSlot = (slotId: string) => call<UsageExamples>('usage_examples_for_slot', { slotId });
+export const usageExamplesForSavedKey = (id: string) => call<UsageExamples>('usage_examples_for_saved_key', { id });
+export const copyUsageWithSlotKey = (slotId: string, example: string) =>
+  call<CopyResult>('copy_usage_with_slot_key', { slotId, example });
+export const copyUsageWithSavedKey = (id: string, example: string) =>
+  call<CopyResult>('copy_usage_with_saved_key', { id, example });
 
 // ---- start-up probe ----
 export const uiReady = () => call<null>('ui_ready');
