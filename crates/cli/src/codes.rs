@@ -160,7 +160,7 @@ impl Failure {
 
 /// Runs COMMAND and returns its exit status. On Unix COMMAND replaces this process (so signals
 /// and the terminal go straight to it); elsewhere it is waited for.
-pub fn run_child(mut child: std::process::Command, program: &OsString) -> Result<u8, Failure> {
+pub fn run_child(mut child: std::process::Command, program: &OsString) -> Result<i32, Failure> {
     let name = program.to_string_lossy().into_owned();
     let spawn_error = |e: std::io::Error| match e.kind() {
         std::io::ErrorKind::NotFound => Failure::new(
@@ -179,6 +179,6 @@ pub fn run_child(mut child: std::process::Command, program: &OsString) -> Result
     #[cfg(not(unix))]
     {
         let status = child.status().map_err(spawn_error)?;
-        Ok(status.code().map(|c| (c & 0xff) as u8).unwrap_or(1))
+        Ok(status.code().unwrap_or(1))
     }
 }

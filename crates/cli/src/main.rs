@@ -106,8 +106,11 @@ fn main() -> ExitCode {
             Command::Test { label } => test(&label).await.map(|()| 0),
         }
     });
+    drop(runtime);
     match result {
-        Ok(code) => ExitCode::from(code),
+        Ok(0) => ExitCode::SUCCESS,
+        // COMMAND's own status, whole (Windows exit codes are 32 bits wide).
+        Ok(code) => std::process::exit(code),
         Err(f) => fail(f),
     }
 }
@@ -189,7 +192,7 @@ async fn bound_key(
         })
 }
 
-async fn run(wanted: &str, command: Vec<OsString>) -> Result<u8, Failure> {
+async fn run(wanted: &str, command: Vec<OsString>) -> Result<i32, Failure> {
     let state = secrets_state()?;
     let row = resolve(&rows(&state).await?, wanted)?;
     let (key, row) = bound_key(&state, &row).await?;

@@ -71,4 +71,14 @@ async fn inner() {
         assert_no_key(&out, KEY);
     }
     assert!(!marker.exists(), "the command must not run without its key");
+
+    // `keys` needs no secret: it still lists the key, and notes the keychain problem.
+    let out = keys.run_async(&["keys"], &[]).await;
+    let (stdout, stderr) = text(&out);
+    assert!(out.status.success(), "{stderr}");
+    assert!(stdout.lines().any(|l| l.starts_with("Locked ")), "{stdout}");
+    assert!(
+        stderr.starts_with("mist-token: note: the keychain could not be asked"),
+        "{stderr}"
+    );
 }
