@@ -25,7 +25,8 @@ test:
 bench: ui
 	@bash scripts/bench.sh
 
-## Installers that build on this machine: .deb and .rpm (AppImage, nsis/msi and dmg are built by
+## Installers that build on this machine: .deb and .rpm, with the `mist-token` command line inside (AppImage, nsis/msi and dmg are built by
 ## .github/workflows/release.yml on each OS).
 bundle: setup
-	ui/node_modules/.bin/tauri build --bundles deb,rpm
+	bash scripts/build-cli-sidecar.sh
+	ui/node_modules/.bin/tauri build --bundles deb,rpm --config tauri.cli.conf.json

@@ -28,7 +28,7 @@ esac
 apt_packages=(
   libwebkit2gtk-4.1-dev build-essential libxdo-dev libssl-dev libayatana-appindicator3-dev
   librsvg2-dev xvfb xauth x11-utils xclip webkit2gtk-driver gnome-keyring dbus-x11
-  libsecret-tools pkg-config curl file
+  libsecret-tools pkg-config curl file python3 python3-venv
 )
 missing=()
 for p in "${apt_packages[@]}"; do
@@ -81,6 +81,18 @@ fi
 if ! command -v tauri-driver >/dev/null && [ ! -x "$HOME/.cargo/bin/tauri-driver" ]; then
   say "installing tauri-driver 2 (cargo install, about 30 s)"
   cargo install tauri-driver --version '^2' --locked --quiet
+fi
+
+# --- the "How to use" examples' tools (crates/core/tests/usage_examples.rs runs them) ----------
+# ansible-core, requests and the mistapi SDK from PyPI, in a venv inside target/ (never the
+# system Python); only when missing.
+venv=target/examples-venv
+if ! "$venv/bin/python" -c "import requests, mistapi, ansible" 2>/dev/null \
+  || [ ! -x "$venv/bin/ansible-playbook" ]; then
+  say "installing the examples' Python tools (ansible-core, requests, mistapi) in $venv"
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install --quiet --disable-pip-version-check \
+    'ansible-core>=2.16,<3' 'requests>=2.31,<3' 'mistapi>=0.59,<1'
 fi
 
 exit 0

@@ -6,7 +6,7 @@
 pub mod commands;
 pub mod platform;
 
-pub use mist_token_core::{error, flows, logging, mist, secrets, state};
+pub use mist_token_core::{error, flows, logging, mist, secrets, state, usage};
 pub use mist_token_core::{AppState, Error, Result};
 
 /// Defines, from the one list in `commands/list.rs`, the invoke handler (`app_commands!`) and

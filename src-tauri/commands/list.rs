@@ -31,4 +31,8 @@ app_command_list! {
     vault::rename_saved_key,
     vault::forget_saved_key,
     vault::repair_saved_keys,
+    usage::usage_examples_for_slot,
+    usage::usage_examples_for_saved_key,
+    usage::copy_usage_with_slot_key,
+    usage::copy_usage_with_saved_key,
 }

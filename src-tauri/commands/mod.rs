@@ -5,4 +5,5 @@ pub mod app;
 pub mod keys;
 pub mod session;
 pub mod tokens;
+pub mod usage;
 pub mod vault;

@@ -82,6 +82,8 @@ pub fn typescript() -> String {
     decl::<SavedKey>(&cfg, o);
     decl::<crate::secrets::vault::IndexNotice>(&cfg, o);
     decl::<SavedKeyList>(&cfg, o);
+    decl::<crate::usage::UsageExample>(&cfg, o);
+    decl::<crate::usage::UsageExamples>(&cfg, o);
     let kinds: Vec<String> = ErrorKind::ALL
         .iter()
         .map(|k| format!("  '{}',", k.as_str()))

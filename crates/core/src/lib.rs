@@ -10,6 +10,7 @@ pub mod logging;
 pub mod mist;
 pub mod secrets;
 pub mod state;
+pub mod usage;
 
 pub use error::{Error, Result};
 pub use state::AppState;

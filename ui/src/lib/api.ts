@@ -24,6 +24,7 @@ import type {
   SlotStatus,
   TokenKind,
   TokenView,
+  UsageExamples,
 } from './bindings';
 
 // The IPC types are generated from the Rust types (ui/src/lib/bindings.ts); they are re-exported
@@ -109,6 +110,14 @@ export const confirmSavedKeyCloud = (id: string, cloudId: string) =>
 export const renameSavedKey = (id: string, label: string) => call<SavedKey>('rename_saved_key', { id, label });
 export const forgetSavedKey = (id: string) => call<null>('forget_saved_key', { id });
 export const repairSavedKeys = () => call<SavedKeyList>('repair_saved_keys');
+
+// ---- how to use a key (the backend fills the key in; the web view never sees it) ----
+export const usageExamplesForSlot = (slotId: string) => call<UsageExamples>('usage_examples_for_slot', { slotId });
+export const usageExamplesForSavedKey = (id: string) => call<UsageExamples>('usage_examples_for_saved_key', { id });
+export const copyUsageWithSlotKey = (slotId: string, example: string) =>
+  call<CopyResult>('copy_usage_with_slot_key', { slotId, example });
+export const copyUsageWithSavedKey = (id: string, example: string) =>
+  call<CopyResult>('copy_usage_with_saved_key', { id, example });
 
 // ---- start-up probe ----
 export const uiReady = () => call<null>('ui_ready');

@@ -171,6 +171,40 @@ keychain_error: AppError | null,
  */
 index_notice: IndexNotice | null, };
 
+/**
+ * One example: which tool, and its text with the placeholder.
+ */
+export type UsageExample = { 
+/**
+ * Stable id: "curl", "powershell", "python_requests", "python_mistapi", "ansible", "terraform".
+ */
+id: string, 
+/**
+ * What the UI shows as the example's name.
+ */
+title: string, 
+/**
+ * How to run it, in one line.
+ */
+how_to_run: string, 
+/**
+ * The example, with [`KEY_PLACEHOLDER`] where the key goes.
+ */
+text: string, };
+
+/**
+ * Every example for one cloud.
+ */
+export type UsageExamples = { cloud_name: string, 
+/**
+ * `https://api.eu.mist.com`
+ */
+api_url: string, 
+/**
+ * `api.eu.mist.com` (with `:port` for a local simulator)
+ */
+host: string, placeholder: string, examples: Array<UsageExample>, };
+
 /** Every error kind, in the backend's order. */
 export const ERROR_KINDS: readonly ErrorKind[] = [
   'network',

@@ -399,25 +399,44 @@ pub(crate) async fn logout(http: &Http, session: &Session) {
 
 /// `GET /self` with a saved key: who it is, and whether Mist still accepts it.
 pub(crate) async fn test_key(http: &Http, cloud: &Cloud, key: &SecretString) -> Result<KeyTest> {
+    check_key(http, cloud, key).await.map(|(test, _)| test)
+}
+
+/// Why Mist did not accept a key (for the command line's exit codes).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyRefusal {
+    /// 401: the token was deleted, removed after 90 days unused, or belongs to another cloud.
+    Gone,
+    /// 403: Mist refused the key from this computer (source IP limits).
+    Refused,
+}
+
+/// Like [`test_key`], and also says why a key that does not work was refused.
+pub(crate) async fn check_key(
+    http: &Http,
+    cloud: &Cloud,
+    key: &SecretString,
+) -> Result<(KeyTest, Option<KeyRefusal>)> {
+    let test = |t: KeyTest, r: Option<KeyRefusal>| Ok((t, r));
     let me = match fetch_self(http, &cloud.api_url, Auth::Token(key), None).await {
             Ok(me) => me,
             Err(Error::Unauthorized(_)) => {
-                return Ok(KeyTest {
+                return test(KeyTest {
                     valid: false,
                     identity: None,
                     privileges: Vec::new(),
                     message: format!("Mist no longer accepts this key: it was deleted, or removed after 90 days unused (or it belongs to another cloud than {}).", cloud.name),
                     warning: None,
-                })
+                }, Some(KeyRefusal::Gone))
             }
             Err(Error::Forbidden(_)) => {
-                return Ok(KeyTest {
+                return test(KeyTest {
                     valid: false,
                     identity: None,
                     privileges: Vec::new(),
                     message: "Mist refused this key from this computer. It may be limited to other source IP addresses.".into(),
                     warning: None,
-                })
+                }, Some(KeyRefusal::Refused))
             }
             Err(e) => return Err(e),
         };
@@ -434,13 +453,16 @@ pub(crate) async fn test_key(http: &Http, cloud: &Cloud, key: &SecretString) -> 
         }
         None => format!("Works. Org token “{}”: {access}.", identity.name),
     };
-    Ok(KeyTest {
-        valid: true,
-        identity: Some(identity),
-        privileges,
-        message,
-        warning: None,
-    })
+    test(
+        KeyTest {
+            valid: true,
+            identity: Some(identity),
+            privileges,
+            message,
+            warning: None,
+        },
+        None,
+    )
 }
 
 #[cfg(test)]

@@ -14,6 +14,7 @@ pub mod tokens;
 pub mod validate;
 pub mod views;
 
+pub use auth::KeyRefusal;
 pub use clouds::{builtin_clouds, Cloud};
 pub use model::*;
 pub use state::{Created, MistState};

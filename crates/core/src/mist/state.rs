@@ -524,6 +524,16 @@ impl MistState {
     pub async fn test_key_on(&self, cloud: &Cloud, key: &SecretString) -> Result<KeyTest> {
         auth::test_key(&self.http, cloud, key).await
     }
+
+    /// Like [`MistState::test_key`], and also says why a key that does not work was refused.
+    pub async fn check_key(
+        &self,
+        cloud_api: &str,
+        key: &SecretString,
+    ) -> Result<(KeyTest, Option<auth::KeyRefusal>)> {
+        let cloud = self.cloud(cloud_api)?;
+        auth::check_key(&self.http, &cloud, key).await
+    }
 }
 
 /// A token Mist just made: its metadata, its key (a secret, for a reveal slot only) and the cloud

@@ -20,6 +20,7 @@ pub use slots::{
 };
 pub use vault::{IndexNotice, KeyStatus, SavedKey, SavedKeyList, StoredKey, Vault};
 
+use crate::usage::{self, UsageExamples};
 use crate::Result;
 
 /// The keychain service name of release builds.
@@ -33,6 +34,22 @@ pub fn default_service() -> &'static str {
         DEV_SERVICE
     } else {
         RELEASE_SERVICE
+    }
+}
+
+/// The app's identifier (`identifier` in tauri.conf.json), the name of its data folder.
+pub const APP_IDENTIFIER: &str = "com.misttokenmanager.app";
+/// The environment variable that moves the data folder (the GUI and the command line both obey it).
+pub const DATA_DIR_ENV: &str = "MIST_TOKEN_MANAGER_DATA_DIR";
+
+/// Where the GUI keeps the saved keys index: `MIST_TOKEN_MANAGER_DATA_DIR` if set, else the
+/// per-OS data folder of the app identifier, as Tauri's `app_data_dir()` finds it
+/// (Linux `$XDG_DATA_HOME` or `~/.local/share`, macOS `~/Library/Application Support`,
+/// Windows `%APPDATA%`, each + `/com.misttokenmanager.app`).
+pub fn app_data_dir() -> Option<PathBuf> {
+    match std::env::var_os(DATA_DIR_ENV) {
+        Some(dir) if !dir.is_empty() => Some(PathBuf::from(dir)),
+        _ => dirs::data_dir().map(|d| d.join(APP_IDENTIFIER)),
     }
 }
 
@@ -159,6 +176,37 @@ impl SecretsState {
         // The key alone: the keychain item also holds its cloud.
         let (stored, _) = self.vault.key(id).await?;
         self.clipboard.copy(stored.key).await
+    }
+
+    /// The "How to use" examples for a slot's key (placeholder only, no key).
+    pub fn usage_for_slot(&self, slot_id: &str) -> Result<UsageExamples> {
+        let meta = self.slots.meta(slot_id)?;
+        usage::examples(&meta.cloud_name, &meta.cloud_api)
+    }
+
+    /// The "How to use" examples for a saved key (placeholder only; the keychain is not read).
+    pub async fn usage_for_saved(&self, id: &str) -> Result<UsageExamples> {
+        let row = self.vault.row(id).await?;
+        usage::examples(&row.cloud_name, &row.cloud_api)
+    }
+
+    /// "Copy with key" while the slot is open: the example with the key filled in goes to the
+    /// clipboard (cleared later if it still holds exactly that text). The web view never sees it.
+    pub async fn copy_usage_slot(&self, slot_id: &str, example: &str) -> Result<CopyResult> {
+        let (key, meta) = self.slots.key_for_backend(slot_id)?;
+        let examples = usage::examples(&meta.cloud_name, &meta.cloud_api)?;
+        let text = usage::fill_key(&examples, example, &key)?;
+        let result = self.clipboard.copy(text).await?;
+        self.slots.mark(slot_id, SlotUse::Copied)?;
+        Ok(result)
+    }
+
+    /// "Copy with key" for a saved key (only one bound to a cloud).
+    pub async fn copy_usage_saved(&self, id: &str, example: &str) -> Result<CopyResult> {
+        let (key, row) = self.vault.key_with_bound_cloud(id).await?;
+        let examples = usage::examples(&row.cloud_name, &row.cloud_api)?;
+        let text = usage::fill_key(&examples, example, &key)?;
+        self.clipboard.copy(text).await
     }
 
     /// Closes every slot (zeroizing the keys): call on quit.

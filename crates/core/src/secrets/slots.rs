@@ -296,6 +296,11 @@ impl RevealSlots {
         self.with_slot(slot_id, |slot, _| (slot.key.clone(), slot.meta.clone()))
     }
 
+    /// The slot's metadata (no key), e.g. for the "How to use" examples.
+    pub fn meta(&self, slot_id: &str) -> Result<SlotMeta> {
+        self.with_slot(slot_id, |slot, _| slot.meta.clone())
+    }
+
     /// Records that the key was copied or saved.
     pub fn mark(&self, slot_id: &str, used: SlotUse) -> Result<()> {
         self.with_slot(slot_id, |slot, _| match used {

@@ -449,6 +449,36 @@ impl Vault {
         .await
     }
 
+    /// The saved key's index row (no secret, no keychain access).
+    pub async fn row(&self, id: &str) -> Result<IndexRow> {
+        let id = id.to_string();
+        self.blocking(move |inner| {
+            let (mut rows, i) = inner.find(&id)?;
+            Ok(rows.swap_remove(i))
+        })
+        .await
+    }
+
+    /// The saved key's secret and row, but only if a cloud is bound to the key inside its
+    /// keychain item; the row's `cloud_api` is then that binding, whatever the index file says
+    /// (a plain file never decides where a key goes). A key saved by an older version, with no
+    /// binding, is refused with `cloud_unconfirmed`: the command line cannot ask the admin, so
+    /// it sends the key nowhere.
+    pub async fn key_with_bound_cloud(&self, id: &str) -> Result<(SecretString, IndexRow)> {
+        let (stored, mut row) = self.key(id).await?;
+        let Some(bound) = stored.cloud_api else {
+            return Err(Error::CloudUnconfirmed(
+                "This key was saved by an older version of the app, which did not keep its cloud \
+                 with it in the keychain, so it is not sent anywhere until its cloud is confirmed. \
+                 In the app, choose Test on this key and confirm the cloud it belongs to."
+                    .into(),
+            ));
+        };
+        crate::usage::api_host(&bound)?;
+        row.cloud_api = bound;
+        Ok((stored.key, row))
+    }
+
     /// Renames a saved key (the index only; the keychain entry is keyed by id).
     pub async fn rename(&self, id: &str, label: &str) -> Result<SavedKey> {
         let label = clean_label(label)?;

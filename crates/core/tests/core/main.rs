@@ -11,3 +11,4 @@ mod errors;
 mod keychain;
 mod safety;
 mod tokens;
+mod usage_examples;
