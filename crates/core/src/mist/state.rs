@@ -526,12 +526,13 @@ impl MistState {
     }
 
     /// Like [`MistState::test_key`], and also says why a key that does not work was refused.
+    /// `cloud_api` is the address bound to the key in its keychain item.
     pub async fn check_key(
         &self,
         cloud_api: &str,
         key: &SecretString,
     ) -> Result<(KeyTest, Option<auth::KeyRefusal>)> {
-        let cloud = self.cloud(cloud_api)?;
+        let cloud = self.bound_cloud(cloud_api)?;
         auth::check_key(&self.http, &cloud, key).await
     }
 }
