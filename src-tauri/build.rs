@@ -29,6 +29,7 @@ fn main() {
         "forget_saved_key",
         "repair_saved_keys",
         "ui_ready",
+        "copy_diagnostics",
     ];
     tauri_build::try_build(
         tauri_build::Attributes::new()

@@ -6,7 +6,7 @@
 pub mod commands;
 pub mod platform;
 
-pub use mist_token_core::{error, flows, logging, mist, secrets, state};
+pub use mist_token_core::{diagnostics, error, flows, logging, mist, secrets, state};
 pub use mist_token_core::{AppState, Error, Result};
 
 /// The one list of IPC commands, shared by the real app and the mock-runtime tests.
@@ -15,6 +15,7 @@ macro_rules! app_commands {
     () => {
         tauri::generate_handler![
             $crate::commands::app::ui_ready,
+            $crate::commands::app::copy_diagnostics,
             $crate::commands::session::list_clouds,
             $crate::commands::session::resolve_cloud,
             $crate::commands::session::find_cloud_by_email,

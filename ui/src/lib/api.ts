@@ -253,3 +253,8 @@ export const repairSavedKeys = () => call<SavedKeyList>('repair_saved_keys');
 
 // ---- start-up probe ----
 export const uiReady = () => call<null>('ui_ready');
+
+// ---- support ----
+/** What "Copy diagnostics" put on the clipboard (no secret in it), and how many log lines. */
+export type Diagnostics = { text: string; log_lines: number };
+export const copyDiagnostics = () => call<Diagnostics>('copy_diagnostics');
