@@ -56,7 +56,11 @@ pub fn parse_os_release(text: &str) -> Option<String> {
 /// `ProductVersion` from macOS's SystemVersion.plist.
 pub fn parse_macos_version(plist: &str) -> Option<String> {
     let after_key = plist.split("<key>ProductVersion</key>").nth(1)?;
-    let value = after_key.split("<string>").nth(1)?.split("</string>").next()?;
+    let value = after_key
+        .split("<string>")
+        .nth(1)?
+        .split("</string>")
+        .next()?;
     let value = value.trim();
     (!value.is_empty()).then(|| value.to_string())
 }
@@ -153,10 +157,7 @@ impl AppState {
             .clipboard
             .copy_text(diagnostics.text.clone())
             .await?;
-        log::info!(
-            "diagnostics copied ({} log lines)",
-            diagnostics.log_lines
-        );
+        log::info!("diagnostics copied ({} log lines)", diagnostics.log_lines);
         Ok(diagnostics)
     }
 }

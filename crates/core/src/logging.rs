@@ -78,8 +78,7 @@ pub fn log_dir_for(os: Os, env: &dyn Fn(&str) -> Option<OsString>) -> Option<Pat
 /// This process's log folder: `MIST_TOKEN_MANAGER_LOG_DIR` if set, else the OS log folder.
 pub fn default_log_dir() -> Option<PathBuf> {
     let env = |name: &str| std::env::var_os(name);
-    non_empty_path(env("MIST_TOKEN_MANAGER_LOG_DIR"))
-        .or_else(|| log_dir_for(Os::current(), &env))
+    non_empty_path(env("MIST_TOKEN_MANAGER_LOG_DIR")).or_else(|| log_dir_for(Os::current(), &env))
 }
 
 fn non_empty_path(v: Option<OsString>) -> Option<PathBuf> {
@@ -266,7 +265,9 @@ pub fn init() {
     if log::set_logger(logger).is_ok() {
         log::set_max_level(max);
         match file_error {
-            Some(e) => log::warn!("The log file could not be opened ({e}); logging to stderr only."),
+            Some(e) => {
+                log::warn!("The log file could not be opened ({e}); logging to stderr only.")
+            }
             None => log::info!(
                 "Mist Token Manager core {} started on {} ({})",
                 env!("CARGO_PKG_VERSION"),
@@ -418,7 +419,10 @@ mod tests {
         // 29 + 30 > 50: the second line started a new file.
         assert_eq!(
             recent_lines_in(&dir, 10),
-            ["first run, twenty-nine bytes", "second run, thirty bytes long"]
+            [
+                "first run, twenty-nine bytes",
+                "second run, thirty bytes long"
+            ]
         );
         assert!(!dir.join("mist-token-manager.2.log").exists());
         std::fs::remove_dir_all(&dir).unwrap();
