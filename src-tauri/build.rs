@@ -30,6 +30,12 @@ fn main() {
         "repair_saved_keys",
         "ui_ready",
         "copy_diagnostics",
+        "check_for_update",
+        "check_for_update_at_start",
+        "install_update",
+        "update_settings",
+        "set_update_check_at_start",
+        "restart_app",
     ];
     tauri_build::try_build(
         tauri_build::Attributes::new()

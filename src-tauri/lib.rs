@@ -5,7 +5,10 @@
 
 pub mod commands;
 pub mod platform;
+pub mod updates;
 
+/// The core's update policy, next to the app's updater glue ([`updates`]).
+pub use mist_token_core::updates as update_policy;
 pub use mist_token_core::{diagnostics, error, flows, logging, mist, secrets, state};
 pub use mist_token_core::{AppState, Error, Result};
 
@@ -16,6 +19,12 @@ macro_rules! app_commands {
         tauri::generate_handler![
             $crate::commands::app::ui_ready,
             $crate::commands::app::copy_diagnostics,
+            $crate::commands::app::check_for_update,
+            $crate::commands::app::check_for_update_at_start,
+            $crate::commands::app::install_update,
+            $crate::commands::app::update_settings,
+            $crate::commands::app::set_update_check_at_start,
+            $crate::commands::app::restart_app,
             $crate::commands::session::list_clouds,
             $crate::commands::session::resolve_cloud,
             $crate::commands::session::find_cloud_by_email,
@@ -52,6 +61,7 @@ macro_rules! app_commands {
 pub fn builder<R: tauri::Runtime>(state: AppState) -> tauri::Builder<R> {
     tauri::Builder::<R>::new()
         .manage(state)
+        .manage(updates::PendingUpdate::default())
         .invoke_handler(app_commands!())
 }
 
@@ -78,6 +88,8 @@ pub fn run() {
         .plugin(tauri_plugin_window_state::Builder::default().build())
         .on_window_event(platform::save_window_state_soon)
         .plugin(tauri_plugin_clipboard_manager::init())
+        // The web view has no updater permission: only the app's own commands use it.
+        .plugin(tauri_plugin_updater::Builder::new().build())
         .setup(|app| {
             use tauri::Manager;
             app.state::<AppState>().report_milestone("setup");

@@ -11,6 +11,7 @@ pub mod logging;
 pub mod mist;
 pub mod secrets;
 pub mod state;
+pub mod updates;
 
 pub use error::{Error, Result};
 pub use state::AppState;

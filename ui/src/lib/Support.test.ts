@@ -20,8 +20,8 @@ describe('Copy diagnostics', () => {
     render(Support);
     const user = userEvent.setup();
     await user.click(screen.getByRole('button', { name: 'Copy diagnostics' }));
-    expect(await screen.findByRole('status')).toHaveTextContent('Diagnostics copied (2 log lines). Paste them into your support request.');
-    expect(cmds(calls)).toEqual(['copy_diagnostics']);
+    expect(await screen.findByText('Diagnostics copied (2 log lines). Paste them into your support request.')).toHaveAttribute('role', 'status');
+    expect(cmds(calls).filter((c) => c === 'copy_diagnostics')).toHaveLength(1);
     await user.click(screen.getByText('Show what was copied'));
     expect(screen.getByLabelText('Copied diagnostics')).toHaveValue(TEXT);
   });
