@@ -25,7 +25,10 @@ const NEW_VERSION: &str = "9.9.9";
 const NOTES: &str = "Faster token list.\nFixes the EU cloud sign-in.";
 
 fn tauri_cli() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("ui/node_modules/.bin/tauri")
+    let name = if cfg!(windows) { "tauri.cmd" } else { "tauri" };
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("ui/node_modules/.bin")
+        .join(name)
 }
 
 fn run(cmd: &mut Command) -> String {
@@ -107,6 +110,11 @@ fn serve(listener: TcpListener, files: Vec<(String, Vec<u8>)>) -> Server {
 }
 
 fn latest_json(base: &str, artifact: &str, signature: &str) -> Vec<u8> {
+    manifest(NEW_VERSION, base, artifact, signature)
+}
+
+/// A `latest.json` for `version` with the same artifact for every OS and arch.
+fn manifest(version: &str, base: &str, artifact: &str, signature: &str) -> Vec<u8> {
     let platform = json!({ "signature": signature, "url": format!("{base}/{artifact}") });
     let mut platforms = serde_json::Map::new();
     for os in ["linux", "windows", "darwin"] {
@@ -115,7 +123,7 @@ fn latest_json(base: &str, artifact: &str, signature: &str) -> Vec<u8> {
         }
     }
     serde_json::to_vec(&json!({
-        "version": NEW_VERSION,
+        "version": version,
         "notes": NOTES,
         "pub_date": "2026-11-30T12:00:00Z",
         "platforms": platforms,
@@ -179,11 +187,6 @@ fn fixture() -> Fixture {
     let old_signature = sign(&key, &old, "0.0.9");
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
-    let current = json!({
-        "version": "0.1.0",
-        "notes": "",
-        "platforms": { "linux-x86_64": { "signature": signature, "url": format!("{base}/good.tar.gz") } }
-    });
     let files = vec![
         ("/good.tar.gz".to_string(), artifact.clone()),
         ("/tampered.tar.gz".to_string(), tampered),
@@ -199,9 +202,10 @@ fn fixture() -> Fixture {
             "/downgrade.json".into(),
             latest_json(&base, "good.tar.gz", &old_signature),
         ),
+        // The version the app already has (the mock app is 0.1.0).
         (
             "/current.json".into(),
-            serde_json::to_vec(&current).unwrap(),
+            manifest("0.1.0", &base, "good.tar.gz", &signature),
         ),
     ];
     Fixture {

@@ -60,8 +60,10 @@ pub fn log_dir_for(os: Os, env: &dyn Fn(&str) -> Option<OsString>) -> Option<Pat
     let non_empty = |name: &str| env(name).filter(|v| !v.is_empty()).map(PathBuf::from);
     match os {
         Os::Linux | Os::Other => {
+            // The XDG spec ignores a relative XDG_DATA_HOME. `has_root`, not `is_absolute`, so
+            // this rule gives the same answer when its tests run on Windows.
             let data = non_empty("XDG_DATA_HOME")
-                .filter(|p| p.is_absolute())
+                .filter(|p| p.has_root())
                 .or_else(|| non_empty("HOME").map(|h| h.join(".local").join("share")))?;
             Some(data.join(APP_IDENTIFIER).join("logs"))
         }
