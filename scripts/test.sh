@@ -25,6 +25,10 @@ phase "ui: type check" npm --prefix ui run --silent check
 phase "ui: build" npm --prefix ui run --silent build
 phase "ui: vitest" npm --prefix ui test --silent
 phase "cargo clippy" cargo clippy --workspace --all-targets "${FEATURES[@]}" -- -D warnings
+# The app crate on Windows and macOS targets (nothing linked; see the script), one line each.
+phase "clippy: other targets" bash scripts/cross-clippy.sh
+phase "actionlint" bash -c '"$1" -no-color && echo "actionlint: .github/workflows clean"' _ \
+  "${XDG_CACHE_HOME:-$HOME/.cache}/mist-token-manager/py/bin/actionlint"
 phase "cargo build (tests)" cargo test --workspace "${FEATURES[@]}" --no-run
 # The backend, simulator, keychain and end-to-end tests, inside a private D-Bus session with an
 # unlocked gnome-keyring (the e2e harness starts its own Xvfb for the app window).

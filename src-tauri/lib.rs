@@ -5,8 +5,11 @@
 
 pub mod commands;
 pub mod platform;
+pub mod updates;
 
-pub use mist_token_core::{error, flows, logging, mist, secrets, state, usage};
+/// The core's update policy, next to the app's updater glue ([`updates`]).
+pub use mist_token_core::updates as update_policy;
+pub use mist_token_core::{diagnostics, error, flows, logging, mist, secrets, state, usage};
 pub use mist_token_core::{AppState, Error, Result};
 
 /// Defines, from the one list in `commands/list.rs`, the invoke handler (`app_commands!`) and
@@ -30,6 +33,7 @@ include!("commands/list.rs");
 pub fn builder<R: tauri::Runtime>(state: AppState) -> tauri::Builder<R> {
     tauri::Builder::<R>::new()
         .manage(state)
+        .manage(updates::PendingUpdate::default())
         .invoke_handler(app_commands!())
 }
 
@@ -46,6 +50,7 @@ pub fn run() {
     builder::<tauri::Wry>(state)
         .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
             use tauri::Manager;
+            log::info!("A second start of the app was handed over to the open window.");
             if let Some(window) = app.get_webview_window("main") {
                 let _ = window.unminimize();
                 let _ = window.show();
@@ -53,7 +58,10 @@ pub fn run() {
             }
         }))
         .plugin(tauri_plugin_window_state::Builder::default().build())
+        .on_window_event(platform::save_window_state_soon)
         .plugin(tauri_plugin_clipboard_manager::init())
+        // The web view has no updater permission: only the app's own commands use it.
+        .plugin(tauri_plugin_updater::Builder::new().build())
         .setup(|app| {
             use tauri::Manager;
             app.state::<AppState>().report_milestone("setup");

@@ -82,3 +82,45 @@ impl<R: Runtime> Clipboard for TauriClipboard<R> {
         self.app.clipboard().clear().map_err(|_| clipboard_error())
     }
 }
+
+/// Saves the windows' size and position half a second after they last changed, not only at a
+/// clean exit (which is when tauri-plugin-window-state saves): a crash, a kill or the end of the
+/// desktop session (SIGTERM on Linux) would otherwise forget them. Call from `on_window_event`.
+pub fn save_window_state_soon<R: Runtime>(window: &tauri::Window<R>, event: &tauri::WindowEvent) {
+    use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+    use std::sync::OnceLock;
+    use std::time::{Duration, Instant};
+    use tauri_plugin_window_state::{AppHandleExt, StateFlags};
+
+    const QUIET: Duration = Duration::from_millis(500);
+    static EPOCH: OnceLock<Instant> = OnceLock::new();
+    static DUE_MS: AtomicU64 = AtomicU64::new(0);
+    static PENDING: AtomicBool = AtomicBool::new(false);
+
+    if !matches!(
+        event,
+        tauri::WindowEvent::Resized(_) | tauri::WindowEvent::Moved(_)
+    ) {
+        return;
+    }
+    let epoch = *EPOCH.get_or_init(Instant::now);
+    let now_ms = |epoch: Instant| epoch.elapsed().as_millis() as u64;
+    DUE_MS.store(now_ms(epoch) + QUIET.as_millis() as u64, Ordering::SeqCst);
+    if PENDING.swap(true, Ordering::SeqCst) {
+        return; // a saver is already waiting; it sees the new deadline
+    }
+    let app = window.app_handle().clone();
+    std::thread::spawn(move || loop {
+        let due = DUE_MS.load(Ordering::SeqCst);
+        let now = now_ms(epoch);
+        if now < due {
+            std::thread::sleep(Duration::from_millis(due - now));
+            continue;
+        }
+        PENDING.store(false, Ordering::SeqCst);
+        if let Err(e) = app.save_window_state(StateFlags::all()) {
+            log::warn!("The window's size and position could not be saved: {e}");
+        }
+        break;
+    });
+}

@@ -2,6 +2,9 @@
 //! `DBUS_SESSION_BUS_ADDRESS` points at a socket that does not exist. Saving gives a plain
 //! `keychain_unavailable` error, listing reports it, and reveal and copy still work.
 //! (One test in this binary: it changes the process environment.)
+// Linux only: Secret Service, gnome-keyring, Xvfb and WebKitWebDriver (tests/keychain_native.rs
+// covers the keychain on every OS; the release workflow runs the rest on macOS and Windows).
+#![cfg(target_os = "linux")]
 
 mod support;
 

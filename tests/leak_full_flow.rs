@@ -3,8 +3,9 @@
 //! sign out) through the real command list on
 //! Tauri's mock runtime, with logging at its most verbose (`trace`, including reqwest's and
 //! rustls's own logs), in a child process whose stdout and stderr are captured. The new key, the
-//! password and the session cookie must appear nowhere in that output, in the app's data dir, or
-//! in any command response, except the one `reveal_key` answer.
+//! password and the session cookie must appear nowhere in that output, in the app's data dir, in
+//! the log file (the real rotated file sink of `logging`, in a test log folder), in the copied
+//! diagnostics, or in any command response, except the one `reveal_key` answer.
 
 mod support;
 
@@ -129,6 +130,13 @@ fn child_flow() {
     );
     call("inventory", json!({}));
     call("session_info", json!({}));
+    // Support's "Copy diagnostics", while signed in: its text is a response, scanned below.
+    let diagnostics = call("copy_diagnostics", json!({}));
+    std::fs::write(
+        out.join("diagnostics.txt"),
+        diagnostics["text"].as_str().unwrap(),
+    )
+    .unwrap();
     call("sign_out", json!({"forgetRemembered": false}));
 
     responses.extend(errors.into_iter().map(|e| format!("error: {e}")));
@@ -155,9 +163,12 @@ fn no_secret_leaks_anywhere_during_a_full_flow() {
     }
     let out_guard = support::secrets::temp_dir("leak-out");
     let out = out_guard.path().to_path_buf();
+    let log_guard = support::secrets::temp_dir("leak-logs");
+    let log_dir = log_guard.path().to_path_buf();
     let output = Command::new(std::env::current_exe().unwrap())
         .args(["--exact", "child_flow", "--nocapture", "--test-threads=1"])
         .env(CHILD_ENV, &out)
+        .env("MIST_TOKEN_MANAGER_LOG_DIR", &log_dir)
         .env("MIST_TOKEN_MANAGER_LOG", "trace")
         .env("RUST_LOG", "trace")
         .env("RUST_BACKTRACE", "full")
@@ -173,6 +184,22 @@ fn no_secret_leaks_anywhere_during_a_full_flow() {
     assert!(
         stderr.contains("/self/apitokens -> 200"),
         "expected request logs at trace level"
+    );
+
+    // The log file was really written, at trace level, by the same flow.
+    let log_files = all_files(&log_dir);
+    assert!(
+        log_files
+            .iter()
+            .any(|(p, t)| p.ends_with("mist-token-manager.log")
+                && t.contains("/self/apitokens -> 200")),
+        "expected request logs in the log file: {:?}",
+        log_files.iter().map(|(p, _)| p).collect::<Vec<_>>()
+    );
+    let diagnostics = std::fs::read_to_string(out.join("diagnostics.txt")).unwrap();
+    assert!(
+        diagnostics.contains("/self/apitokens -> 200") && diagnostics.contains("Cloud: 127.0.0.1"),
+        "the diagnostics carry the cloud host and the log's last lines:\n{diagnostics}"
     );
 
     let needles = std::fs::read_to_string(out.join("needles.txt")).unwrap();
@@ -199,9 +226,13 @@ fn no_secret_leaks_anywhere_during_a_full_flow() {
                 !responses.contains(piece),
                 "{what} reached a command response other than the reveal"
             );
-            for (path, text) in &data_files {
+            for (path, text) in data_files.iter().chain(&log_files) {
                 assert!(!text.contains(piece), "{what} reached {}", path.display());
             }
+            assert!(
+                !diagnostics.contains(piece),
+                "{what} reached the diagnostics"
+            );
         }
     }
     let _ = std::fs::remove_dir_all(&data_dir);

@@ -3,6 +3,13 @@
 // against) and, through `COMMAND_NAMES`, by the capability test. Add a command here only.
 app_command_list! {
     app::ui_ready,
+    app::copy_diagnostics,
+    app::check_for_update,
+    app::check_for_update_at_start,
+    app::install_update,
+    app::update_settings,
+    app::set_update_check_at_start,
+    app::restart_app,
     session::list_clouds,
     session::resolve_cloud,
     session::find_cloud_by_email,

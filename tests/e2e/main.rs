@@ -3,10 +3,14 @@
 //!
 //! Needs Xvfb, WebKitWebDriver and tauri-driver (scripts/setup.sh installs them) and the app built
 //! with the `custom-protocol` feature so that it serves its bundled UI (`make test` does this).
+// Linux only: Secret Service, gnome-keyring, Xvfb and WebKitWebDriver (tests/keychain_native.rs
+// covers the keychain on every OS; the release workflow runs the rest on macOS and Windows).
+#![cfg(target_os = "linux")]
 
 mod flows_clipboard;
 mod flows_errors;
 mod flows_keys;
+mod flows_platform;
 mod flows_signin;
 mod flows_support;
 mod flows_tokens;

@@ -137,6 +137,47 @@ impl WebDriver {
         }
     }
 
+    /// The window's size in CSS pixels (W3C "Get Window Rect").
+    pub async fn window_size(&self) -> (i64, i64) {
+        let v = self.call(reqwest::Method::GET, "/window/rect", None).await;
+        Self::check(&v, "window rect");
+        (
+            v["width"].as_i64().unwrap_or(0),
+            v["height"].as_i64().unwrap_or(0),
+        )
+    }
+
+    /// Resizes the window (W3C "Set Window Rect"); returns the size the window took.
+    pub async fn set_window_size(&self, width: i64, height: i64) -> (i64, i64) {
+        let v = self
+            .call(
+                reqwest::Method::POST,
+                "/window/rect",
+                Some(json!({ "width": width, "height": height })),
+            )
+            .await;
+        Self::check(&v, "set window rect");
+        (
+            v["width"].as_i64().unwrap_or(0),
+            v["height"].as_i64().unwrap_or(0),
+        )
+    }
+
+    /// The handles of the session's windows (W3C "Get Window Handles").
+    pub async fn window_handles(&self) -> Vec<String> {
+        let v = self
+            .call(reqwest::Method::GET, "/window/handles", None)
+            .await;
+        Self::check(&v, "window handles");
+        v.as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|h| h.as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
     pub async fn title(&self) -> String {
         let v = self.call(reqwest::Method::GET, "/title", None).await;
         v.as_str().unwrap_or_default().to_string()

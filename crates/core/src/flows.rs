@@ -24,7 +24,7 @@ pub struct CreatedToken {
 
 impl AppState {
     /// Puts a new key into a reveal slot, tagged with the token and the cloud that made it.
-    fn keep_in_slot(&self, created: Created) -> CreatedToken {
+    fn open_slot(&self, created: Created) -> CreatedToken {
         let meta = SlotMeta::from_token(&created.token, &created.cloud);
         let slot = self.secrets.slots.open(created.key, meta);
         CreatedToken {
@@ -36,7 +36,7 @@ impl AppState {
     /// Creates a personal token; its key goes into a reveal slot.
     pub async fn create_user_token(&self, name: &str) -> Result<CreatedToken> {
         let created = self.mist.create_user_token(name).await?;
-        Ok(self.keep_in_slot(created))
+        Ok(self.open_slot(created))
     }
 
     /// Creates an org token; its key goes into a reveal slot.
@@ -51,7 +51,7 @@ impl AppState {
             .mist
             .create_org_token(org_id, name, privileges, src_ips)
             .await?;
-        Ok(self.keep_in_slot(created))
+        Ok(self.open_slot(created))
     }
 
     /// Signs in with an existing token; keeps it in the keychain when asked. If the keychain

@@ -1,15 +1,18 @@
 //! The Tauri-free heart of Mist Token Manager: the Mist REST client (`mist/`), the secrets layer
 //! (`secrets/`: reveal slots, keychain vault, clipboard policy), the app's flows across both
-//! (`flows`), the one error enum and logging. Nothing here knows Tauri: the desktop app adapts it
+//! (`flows`), the one error enum, logging (a rotated file in the OS log folder) and
+//! the diagnostics for support. Nothing here knows Tauri: the desktop app adapts it
 //! to IPC in its `commands/`, and everything here is tested with plain `cargo test`.
 
 pub mod bindings;
+pub mod diagnostics;
 pub mod error;
 pub mod flows;
 pub mod logging;
 pub mod mist;
 pub mod secrets;
 pub mod state;
+pub mod updates;
 pub mod usage;
 
 pub use error::{Error, Result};

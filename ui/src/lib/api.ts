@@ -121,3 +121,26 @@ export const copyUsageWithSavedKey = (id: string, example: string) =>
 
 // ---- start-up probe ----
 export const uiReady = () => call<null>('ui_ready');
+
+// ---- support ----
+/** What "Copy diagnostics" put on the clipboard (no secret in it), and how many log lines. */
+export type Diagnostics = { text: string; log_lines: number };
+export const copyDiagnostics = () => call<Diagnostics>('copy_diagnostics');
+
+// ---- updates (checked and installed by the backend; the web view has no updater permission) ----
+export type AvailableUpdate = {
+  version: string;
+  notes: string | null;
+  date: string | null; // RFC 3339
+  install: 'in_app' | 'notify_only'; // notify_only: .deb/.rpm, download by hand
+  download_page: string;
+};
+export type UpdateCheck = { current_version: string; available: AvailableUpdate | null };
+export type UpdateSettings = { check_at_start: boolean; last_check: number | null };
+export type UpdateInstalled = { version: string; restarting: boolean };
+export const checkForUpdate = () => call<UpdateCheck>('check_for_update');
+export const checkForUpdateAtStart = () => call<UpdateCheck | null>('check_for_update_at_start');
+export const installUpdate = () => call<UpdateInstalled>('install_update');
+export const updateSettings = () => call<UpdateSettings>('update_settings');
+export const setUpdateCheckAtStart = (enabled: boolean) => call<UpdateSettings>('set_update_check_at_start', { enabled });
+export const restartApp = () => call<null>('restart_app');

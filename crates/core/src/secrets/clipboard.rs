@@ -145,6 +145,15 @@ impl ClipboardPolicy {
         self.clear_after
     }
 
+    /// Writes text that is not a secret (the diagnostics) to the clipboard; it is not cleared
+    /// later. Needs a Tokio runtime.
+    pub async fn copy_text(&self, text: String) -> Result<()> {
+        let clipboard = self.current();
+        tokio::task::spawn_blocking(move || clipboard.write_text(&text))
+            .await
+            .map_err(|_| Error::Internal("Copying failed unexpectedly. Try again.".into()))?
+    }
+
     /// Writes the key to the clipboard and schedules the clear. Needs a Tokio runtime.
     pub async fn copy(&self, key: SecretString) -> Result<CopyResult> {
         let clipboard = self.current();

@@ -3,6 +3,9 @@
 //! Without `MIST_TM_KEYRING_TEST=1` (set by that script) each test prints
 //! "skipped: no private keyring" and passes, so a developer's real keyring is never touched.
 //! Each test uses its own service name; `secret-tool` confirms what is really stored.
+// Linux only: Secret Service, gnome-keyring, Xvfb and WebKitWebDriver (tests/keychain_native.rs
+// covers the keychain on every OS; the release workflow runs the rest on macOS and Windows).
+#![cfg(target_os = "linux")]
 
 use std::process::Command;
 use std::sync::Arc;
