@@ -51,12 +51,17 @@ impl Drop for Fixture {
 
 /// Secrets over the mock store, a memory clipboard (cleared after 50 ms) and a manual clock.
 pub fn fixture() -> (SecretsState, Fixture) {
+    fixture_clearing_after(Duration::from_millis(50))
+}
+
+/// Like [`fixture`], with the clipboard cleared after `clear_after`.
+pub fn fixture_clearing_after(clear_after: Duration) -> (SecretsState, Fixture) {
     let clock = Arc::new(ManualClock::new());
     let clip = Arc::new(MemoryClipboard::new());
     let store = keyring_core::mock::Store::new().unwrap();
     let dir = temp_dir("secrets");
     let config = SecretsConfig {
-        clear_after: Some(Duration::from_millis(50)),
+        clear_after: Some(clear_after),
         clock: clock.clone(),
         ..SecretsConfig::default()
     }
@@ -94,7 +99,11 @@ impl App {
     }
 
     pub fn from_state(state: AppState) -> App {
+        // The real exit handling; its test knob answers from the environment, if set.
         let app = mist_token_manager_lib::builder::<MockRuntime>(state)
+            .plugin(mist_token_manager_lib::platform::exit_guard(
+                mist_token_manager_lib::secrets::TestAnswers::from_env(),
+            ))
             .build(tauri::test::mock_context(tauri::test::noop_assets()))
             .expect("mock app");
         let webview = tauri::WebviewWindowBuilder::new(&app, "main", Default::default())
@@ -132,6 +141,17 @@ impl App {
             },
             Err(v) => Err(v.to_string()),
         }
+    }
+
+    /// Closes the window the way its close button does, once the event loop runs, and runs the
+    /// loop until the app has quit (the exit handling runs on the way).
+    pub fn close_and_quit(self) {
+        let App { app, webview } = self;
+        app.run(move |_, event| {
+            if let tauri::RunEvent::Ready = event {
+                webview.close().unwrap();
+            }
+        });
     }
 
     pub fn ok(&self, cmd: &str, args: serde_json::Value) -> serde_json::Value {
