@@ -262,3 +262,76 @@ fn crash_dumps_disabled_by_the_release_hardening() {
         assert_eq!(unsafe { libc::prctl(libc::PR_GET_DUMPABLE, 0, 0, 0, 0) }, 0);
     }
 }
+
+/// Every `.svelte` file under `dir`, recursively.
+fn svelte_files(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            out.extend(svelte_files(&path));
+        } else if path.extension().is_some_and(|e| e == "svelte") {
+            out.push(path);
+        }
+    }
+    out
+}
+
+/// The CSP allows style sheets from the app's own files only (`style-src 'self'`, no
+/// `'unsafe-inline'`), and the UI can do without inline styles: no component has a `style`
+/// attribute or `style:` directive, and the built UI (when built) sets none at run time and
+/// ships its CSS as a file.
+#[test]
+fn csp_style_src_has_no_unsafe_inline() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let conf: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(root.join("tauri.conf.json")).unwrap())
+            .unwrap();
+    let csp = &conf["app"]["security"]["csp"];
+    assert_eq!(csp["style-src"], "'self'", "{csp}");
+    for (directive, value) in csp.as_object().unwrap() {
+        let value = value.as_str().unwrap_or_default();
+        assert!(
+            !value.contains("unsafe-inline") && !value.contains("unsafe-eval"),
+            "{directive} allows {value}"
+        );
+    }
+    let components = svelte_files(&root.join("ui/src"));
+    assert!(components.len() > 5, "the UI sources were not found");
+    for file in components {
+        let text = std::fs::read_to_string(&file).unwrap();
+        // (Scoped `<style>` blocks would be fine: the Svelte plugin compiles them into the CSS
+        // file.)
+        for pattern in [" style=", " style:", "{style}"] {
+            assert!(
+                !text.contains(pattern),
+                "{} uses an inline style ({pattern:?}), which the CSP blocks",
+                file.display()
+            );
+        }
+    }
+    let dist = root.join("ui/dist");
+    if let Ok(html) = std::fs::read_to_string(dist.join("index.html")) {
+        assert!(!html.contains("<style"), "index.html has an inline <style>");
+        assert!(
+            !html.contains(" style="),
+            "index.html has a style attribute"
+        );
+        assert!(html.contains("rel=\"stylesheet\""), "no CSS file linked");
+        for js in std::fs::read_dir(dist.join("assets")).unwrap().flatten() {
+            if js.path().extension().is_some_and(|e| e == "js") {
+                let code = std::fs::read_to_string(js.path()).unwrap();
+                for pattern in [
+                    "createElement(\"style\")",
+                    "setAttribute(\"style\"",
+                    "cssText",
+                ] {
+                    assert!(
+                        !code.contains(pattern),
+                        "the built UI injects styles at run time ({pattern})"
+                    );
+                }
+            }
+        }
+    }
+}
