@@ -2,7 +2,7 @@
 //! or saved: the question the app asks first (the app raises it as a native dialog), and the test
 //! knob that answers it where nobody can press a native dialog's buttons (WebDriver tests).
 //!
-//! Test knob (debug builds only, documented in README and docs/ipc.md like the clipboard delay):
+//! Test knob (debug builds only, documented in the README next to the clipboard delay):
 //! - `MIST_TOKEN_MANAGER_TEST_CLOSE_ANSWERS`: comma-separated answers, used in order, one per
 //!   question: `keep` ("Keep the app open") or `close` ("Close and lose the key"). When the list
 //!   is used up, the answer is `keep`.
