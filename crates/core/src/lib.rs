@@ -10,5 +10,12 @@ pub mod mist;
 pub mod secrets;
 pub mod state;
 
+/// Entry points for the fuzz targets (`fuzz/`) and the property tests: not part of the API.
+#[cfg(any(test, feature = "fuzzing"))]
+#[doc(hidden)]
+pub mod fuzzing;
+#[cfg(test)]
+mod proptests;
+
 pub use error::{Error, Result};
 pub use state::AppState;
