@@ -4,6 +4,8 @@
 #   - Debian/Ubuntu: the apt packages Tauri, the tests and the keychain need
 #   - the UI's npm packages (npm ci, only when package-lock.json changed)
 #   - tauri-driver (WebDriver proxy for the end-to-end tests), only when absent
+#   - cargo-deny (licence, ban and source checks), only when absent
+#   - cargo-fuzz, only for `make fuzz` (MTM_SETUP_FUZZ=1) and only when absent
 # On macOS and Windows it says what to install instead of trying.
 set -euo pipefail
 
@@ -81,6 +83,19 @@ fi
 if ! command -v tauri-driver >/dev/null && [ ! -x "$HOME/.cargo/bin/tauri-driver" ]; then
   say "installing tauri-driver 2 (cargo install, about 30 s)"
   cargo install tauri-driver --version '^2' --locked --quiet
+fi
+
+# --- cargo-deny (licences, bans and sources in `make test`), only when absent --------------------
+# From crates.io with its lock file (the copy on PyPI is years old).
+if ! command -v cargo-deny >/dev/null && [ ! -x "$HOME/.cargo/bin/cargo-deny" ]; then
+  say "installing cargo-deny (cargo install --locked, a few minutes once)"
+  cargo install cargo-deny --locked --quiet
+fi
+
+# --- cargo-fuzz (`make fuzz` only), only when absent --------------------------------------------
+if [ "${MTM_SETUP_FUZZ:-}" = 1 ] && ! cargo fuzz --version >/dev/null 2>&1; then
+  say "installing cargo-fuzz (cargo install --locked)"
+  cargo install cargo-fuzz --locked --quiet
 fi
 
 exit 0

@@ -24,6 +24,9 @@ phase "cargo fmt --check" cargo fmt --all -- --check
 phase "ui: type check" npm --prefix ui run --silent check
 phase "ui: build" npm --prefix ui run --silent build
 phase "ui: vitest" npm --prefix ui test --silent
+# Licences, bans and sources of every dependency (deny.toml). Advisories are not checked here: the
+# RustSec database cannot be fetched from the build machines (see deny.toml).
+phase "cargo deny" cargo deny --log-level error check licenses bans sources
 phase "cargo clippy" cargo clippy --workspace --all-targets "${FEATURES[@]}" -- -D warnings
 phase "cargo build (tests)" cargo test --workspace "${FEATURES[@]}" --no-run
 # The backend, simulator, keychain and end-to-end tests, inside a private D-Bus session with an

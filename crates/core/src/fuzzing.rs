@@ -159,3 +159,28 @@ pub fn parse_set_cookies(values: &[Vec<u8>], one_response_each: bool) -> Cookies
         has_session: jar.has_session(),
     }
 }
+
+/// Mist's rule for one `src_ips` entry, written independently of the validator: an IPv4 or IPv6
+/// address, optionally with a prefix length no longer than the address.
+pub fn mist_accepts_ip_or_cidr(s: &str) -> bool {
+    use std::net::IpAddr;
+    if s.is_empty() || s.chars().any(char::is_whitespace) {
+        return false;
+    }
+    let (addr, prefix) = match s.split_once('/') {
+        Some((a, p)) => (a, Some(p)),
+        None => (s, None),
+    };
+    let Ok(ip) = addr.parse::<IpAddr>() else {
+        return false;
+    };
+    let max = if ip.is_ipv4() { 32 } else { 128 };
+    match prefix {
+        None => true,
+        Some(p) => {
+            !p.is_empty()
+                && p.bytes().all(|b| b.is_ascii_digit())
+                && p.parse::<u32>().is_ok_and(|n| n <= max)
+        }
+    }
+}

@@ -16,7 +16,7 @@
 
 use proptest::prelude::*;
 
-use crate::fuzzing::{decode_response, parse_set_cookies, Decoder};
+use crate::fuzzing::{decode_response, mist_accepts_ip_or_cidr, parse_set_cookies, Decoder};
 use crate::mist::auth::key_hint;
 use crate::mist::clouds::{builtin_clouds, normalize_endpoint, resolve};
 use crate::mist::validate::validate_src_ips;
@@ -304,31 +304,6 @@ proptest! {
             for ip in &accepted {
                 prop_assert!(mist_accepts_ip_or_cidr(ip), "accepted {:?}, which Mist refuses", ip);
             }
-        }
-    }
-}
-
-/// Mist's rule for one `src_ips` entry, written independently of the validator: an IPv4 or IPv6
-/// address, optionally with a prefix length no longer than the address.
-fn mist_accepts_ip_or_cidr(s: &str) -> bool {
-    use std::net::IpAddr;
-    if s.is_empty() || s.chars().any(char::is_whitespace) {
-        return false;
-    }
-    let (addr, prefix) = match s.split_once('/') {
-        Some((a, p)) => (a, Some(p)),
-        None => (s, None),
-    };
-    let Ok(ip) = addr.parse::<IpAddr>() else {
-        return false;
-    };
-    let max = if ip.is_ipv4() { 32 } else { 128 };
-    match prefix {
-        None => true,
-        Some(p) => {
-            !p.is_empty()
-                && p.bytes().all(|b| b.is_ascii_digit())
-                && p.parse::<u32>().is_ok_and(|n| n <= max)
         }
     }
 }
