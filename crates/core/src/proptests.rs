@@ -308,6 +308,18 @@ proptest! {
     }
 }
 
+/// Found by the `src_ips` fuzz target: an octet with a leading zero was accepted (ipnet's parser
+/// allows it; Mist's does not, since "05" could be octal).
+#[test]
+fn src_ips_refuses_leading_zeros() {
+    for bad in ["63.3.05.0/24", "010.0.0.1", "10.0.0.1/+8"] {
+        assert!(validate_src_ips(&[bad.to_string()]).is_err(), "{bad}");
+        assert!(!mist_accepts_ip_or_cidr(bad), "{bad}");
+    }
+    let ok = validate_src_ips(&["63.3.5.0/24".into(), " 2001:db8::/32 ".into()]).unwrap();
+    assert_eq!(ok, ["63.3.5.0/24", "2001:db8::/32"]);
+}
+
 /// The oracle itself, on the examples Mist documents and a few it refuses.
 #[test]
 fn src_ips_oracle_examples() {
