@@ -1,5 +1,5 @@
 # Mist Token Manager. Each target first runs scripts/setup.sh, which installs only what is missing.
-.PHONY: run demo test bench bundle setup ui
+.PHONY: run demo test bench bundle setup ui fuzz
 
 FEATURES := --features custom-protocol
 
@@ -20,6 +20,11 @@ demo: ui
 ## Every check and test: format, lint, UI tests, backend tests, keychain tests, end-to-end.
 test:
 	@bash scripts/test.sh
+
+## Fuzz the core's parsers (cargo-fuzz, nightly; not in CI): FUZZ_SECONDS per target, default 120.
+fuzz:
+	@MTM_SETUP_FUZZ=1 bash scripts/setup.sh
+	@bash scripts/fuzz.sh
 
 ## Benchmarks (start-up, memory, size, list speed, inventory, cloud detection).
 bench: ui

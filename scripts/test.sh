@@ -24,6 +24,9 @@ phase "cargo fmt --check" cargo fmt --all -- --check
 phase "ui: type check" npm --prefix ui run --silent check
 phase "ui: build" npm --prefix ui run --silent build
 phase "ui: vitest" npm --prefix ui test --silent
+# Licences, bans and sources of every dependency (deny.toml). Advisories are not checked here: the
+# RustSec database cannot be fetched from the build machines (see deny.toml).
+phase "cargo deny" cargo deny --log-level error check licenses bans sources
 phase "cargo clippy" cargo clippy --workspace --all-targets "${FEATURES[@]}" -- -D warnings
 # The app crate on Windows and macOS targets (nothing linked; see the script), one line each.
 phase "clippy: other targets" bash scripts/cross-clippy.sh

@@ -40,6 +40,11 @@ pub fn builder<R: tauri::Runtime>(state: AppState) -> tauri::Builder<R> {
 /// Starts the desktop app.
 pub fn run() {
     logging::init();
+    if !cfg!(debug_assertions) {
+        for problem in platform::disable_core_dumps() {
+            log::warn!("core dumps could not be turned off fully ({problem})");
+        }
+    }
     let state = match AppState::from_env() {
         Ok(state) => state,
         Err(e) => {
@@ -59,7 +64,10 @@ pub fn run() {
         }))
         .plugin(tauri_plugin_window_state::Builder::default().build())
         .on_window_event(platform::save_window_state_soon)
+        // Before clipboard-manager: it must clear the clipboard before that plugin lets go of it.
+        .plugin(platform::exit_guard(secrets::TestAnswers::from_env()))
         .plugin(tauri_plugin_clipboard_manager::init())
+        .plugin(tauri_plugin_dialog::init())
         // The web view has no updater permission: only the app's own commands use it.
         .plugin(tauri_plugin_updater::Builder::new().build())
         .setup(|app| {
@@ -77,10 +85,7 @@ pub fn run() {
         })
         .build(tauri::generate_context!())
         .expect("error while building Mist Token Manager")
-        .run(|app, event| {
-            // Quitting closes every reveal slot, which zeroizes the keys in them.
-            if let tauri::RunEvent::Exit = event {
-                platform::close_slots_on_exit(app);
-            }
-        });
+        // Closing and quitting (asking first, clearing the clipboard, closing every slot) are
+        // handled by the `mtm-exit` plugin.
+        .run(|_, _| {});
 }

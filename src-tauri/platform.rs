@@ -1,13 +1,17 @@
 //! The Tauri glue, in one place: the system clipboard behind `secrets::Clipboard`, the set-up that
-//! hands the running app's clipboard and data folder to the core, and the exit handling. Everything
-//! else the app does lives in the Tauri-free `mist-token-core` crate.
+//! hands the running app's clipboard and data folder to the core, the exit handling (the
+//! `mtm-exit` plugin: ask before an unkept key is lost, clear the clipboard, close the slots) and
+//! the process hardening of release builds (no core dumps). Everything else the app does lives in
+//! the Tauri-free `mist-token-core` crate.
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
-use tauri::{AppHandle, Manager, Runtime};
+use tauri::plugin::{Builder as PluginBuilder, TauriPlugin};
+use tauri::{AppHandle, Manager, RunEvent, Runtime, WindowEvent};
 use zeroize::Zeroizing;
 
-use crate::secrets::Clipboard;
+use crate::secrets::{Clipboard, CloseAnswer, CloseQuestion, TestAnswers};
 use crate::{AppState, Error, Result};
 
 /// Wires the secrets layer to the running app; call once from `run()`'s `setup`: the Tauri
@@ -29,11 +33,269 @@ pub fn setup_secrets<R: Runtime>(app: &AppHandle<R>) -> Result<()> {
     Ok(())
 }
 
-/// Closes every reveal slot (zeroizing the keys); call on `RunEvent::Exit`.
+/// Closes every slot (zeroizing the keys) and clears the clipboard if it still holds a key the
+/// app copied; the `mtm-exit` plugin calls it on `RunEvent::Exit` (before clipboard-manager lets
+/// go of the clipboard) and whenever the app goes ahead with closing.
 pub fn close_slots_on_exit<R: Runtime>(app: &AppHandle<R>) {
     if let Some(state) = app.try_state::<AppState>() {
+        if state.secrets.clear_clipboard_on_exit() {
+            log::info!("cleared a copied key from the clipboard on close");
+        }
         state.secrets.shutdown();
     }
+}
+
+/// The id of the app's own Quit menu item (macOS: Cmd+Q), which asks like closing the window.
+pub const QUIT_MENU_ID: &str = "mtm-quit";
+
+/// The exit guard's state.
+struct ExitGuard {
+    /// The admin answered "Close and lose the key": closing and quitting go ahead.
+    confirmed: AtomicBool,
+    /// A question is on screen: a second close or quit waits for its answer.
+    asking: AtomicBool,
+    /// The test knob (debug builds): answers instead of the native dialog.
+    answers: Option<TestAnswers>,
+}
+
+/// What to do once the admin agreed to lose the keys.
+enum Then {
+    /// Destroy this window (the app then quits as its last window is gone).
+    DestroyWindow(String),
+    /// Quit with this code.
+    Exit(i32),
+}
+
+/// The exit handling, as a plugin: register it BEFORE `tauri-plugin-clipboard-manager`, because
+/// plugins see `RunEvent::Exit` in the order they were registered and clipboard-manager lets go of
+/// the clipboard on it (on X11 a clipboard manager would then take the key over).
+///
+/// - Closing a window, quitting (`ExitRequested`) and the Quit menu item first ask, with a native
+///   dialog raised from Rust, when a slot holds a key that was never revealed, copied or saved
+///   ([`CloseQuestion`]): "Keep the app open" keeps everything, "Close and lose the key" closes.
+///   The web view has no dialog permission.
+/// - Whenever closing goes ahead, and on `Exit`, the clipboard is cleared if it still holds a key
+///   the app copied, and every slot is closed.
+///
+/// `answers`: the test knob ([`TestAnswers::from_env`]); `None`: the native dialog.
+pub fn exit_guard<R: Runtime>(answers: Option<TestAnswers>) -> TauriPlugin<R> {
+    PluginBuilder::new("mtm-exit")
+        .setup(move |app, _api| {
+            app.manage(ExitGuard {
+                confirmed: AtomicBool::new(false),
+                asking: AtomicBool::new(false),
+                answers,
+            });
+            app.on_menu_event(|app, event| {
+                if event.id() == QUIT_MENU_ID {
+                    request_quit(app);
+                }
+            });
+            #[cfg(target_os = "macos")]
+            app.set_menu(app_menu(app)?)?;
+            Ok(())
+        })
+        .on_event(|app, event| match event {
+            RunEvent::WindowEvent {
+                label,
+                event: WindowEvent::CloseRequested { api, .. },
+                ..
+            } => {
+                if ask_first(app, Then::DestroyWindow(label.clone())) {
+                    api.prevent_close();
+                } else {
+                    close_slots_on_exit(app);
+                }
+            }
+            RunEvent::ExitRequested { api, code, .. } => {
+                // With no window left there is nothing to keep open: go ahead.
+                let has_window = !app.webview_windows().is_empty();
+                if has_window && ask_first(app, Then::Exit(code.unwrap_or(0))) {
+                    api.prevent_exit();
+                } else {
+                    close_slots_on_exit(app);
+                }
+            }
+            RunEvent::Exit => close_slots_on_exit(app),
+            _ => {}
+        })
+        .build()
+}
+
+/// The Quit menu item: asks like closing the window, then quits.
+pub fn request_quit<R: Runtime>(app: &AppHandle<R>) {
+    if !ask_first(app, Then::Exit(0)) {
+        close_slots_on_exit(app);
+        app.exit(0);
+    }
+}
+
+/// Whether closing must wait: true when a key would be lost and the admin has not agreed yet
+/// (the question is then on screen). The answer arrives later; "Close and lose the key" then
+/// does `then`.
+fn ask_first<R: Runtime>(app: &AppHandle<R>, then: Then) -> bool {
+    let (Some(guard), Some(state)) = (app.try_state::<ExitGuard>(), app.try_state::<AppState>())
+    else {
+        return false;
+    };
+    if guard.confirmed.load(Ordering::SeqCst) {
+        return false;
+    }
+    let Some(question) = state.secrets.close_question() else {
+        return false;
+    };
+    if guard.asking.swap(true, Ordering::SeqCst) {
+        return true; // the question is already on screen
+    }
+    log::info!("closing would lose an unkept key: asking first");
+    let handle = app.clone();
+    ask(app, question, move |answer| answered(&handle, answer, then));
+    true
+}
+
+fn answered<R: Runtime>(app: &AppHandle<R>, answer: CloseAnswer, then: Then) {
+    let Some(guard) = app.try_state::<ExitGuard>() else {
+        return;
+    };
+    guard.asking.store(false, Ordering::SeqCst);
+    match answer {
+        CloseAnswer::KeepOpen => {
+            log::info!("the admin kept the app open");
+            if let Some(window) = app.get_webview_window("main") {
+                let _ = window.set_focus();
+            }
+        }
+        CloseAnswer::CloseAndLose => {
+            log::info!("the admin chose to close and lose the unkept key");
+            guard.confirmed.store(true, Ordering::SeqCst);
+            close_slots_on_exit(app);
+            match then {
+                Then::DestroyWindow(label) => match app.get_webview_window(&label) {
+                    Some(window) => {
+                        let _ = window.destroy();
+                    }
+                    None => app.exit(0),
+                },
+                Then::Exit(code) => app.exit(code),
+            }
+        }
+    }
+}
+
+/// Asks `question`: through the test knob when it is set, else with a native dialog. The
+/// dialog's OK is "Close and lose the key" and its Cancel "Keep the app open", so that Escape
+/// and the dialog's close box keep the app open.
+fn ask<R: Runtime>(
+    app: &AppHandle<R>,
+    question: CloseQuestion,
+    done: impl FnOnce(CloseAnswer) + Send + 'static,
+) {
+    if let Some(answer) = answer_with_knob(app, &question) {
+        done(answer);
+        return;
+    }
+    use tauri_plugin_dialog::{
+        DialogExt, MessageDialogButtons, MessageDialogKind, MessageDialogResult,
+    };
+    app.dialog()
+        .message(question.message)
+        .title(question.title)
+        .kind(MessageDialogKind::Warning)
+        .buttons(MessageDialogButtons::OkCancelCustom(
+            question.lose_label.to_string(),
+            question.keep_label.to_string(),
+        ))
+        .show_with_result(move |result| {
+            done(match result {
+                MessageDialogResult::Custom(label) => CloseAnswer::from_button(&label),
+                MessageDialogResult::Ok => CloseAnswer::CloseAndLose,
+                _ => CloseAnswer::KeepOpen,
+            })
+        });
+}
+
+fn answer_with_knob<R: Runtime>(
+    app: &AppHandle<R>,
+    question: &CloseQuestion,
+) -> Option<CloseAnswer> {
+    let guard = app.try_state::<ExitGuard>()?;
+    let answers = guard.answers.as_ref()?;
+    Some(answers.answer(question))
+}
+
+/// The macOS menu bar: the usual app, Edit and Window menus, with the app's own Quit item (Cmd+Q)
+/// instead of the predefined one, which quits without `ExitRequested` (tauri issues 9198, 13778)
+/// and so without asking. Built on every OS so that it is compiled and checked everywhere; only
+/// macOS shows it.
+#[cfg_attr(not(target_os = "macos"), allow(dead_code))]
+fn app_menu<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<tauri::menu::Menu<R>> {
+    use tauri::menu::{MenuBuilder, MenuItem, SubmenuBuilder};
+    let quit = MenuItem::with_id(
+        app,
+        QUIT_MENU_ID,
+        "Quit Mist Token Manager",
+        true,
+        Some("CmdOrCtrl+Q"),
+    )?;
+    let app_menu = SubmenuBuilder::new(app, "Mist Token Manager")
+        .about(None)
+        .separator()
+        .services()
+        .separator()
+        .hide()
+        .hide_others()
+        .show_all()
+        .separator()
+        .item(&quit)
+        .build()?;
+    let edit = SubmenuBuilder::new(app, "Edit")
+        .undo()
+        .redo()
+        .separator()
+        .cut()
+        .copy()
+        .paste()
+        .select_all()
+        .build()?;
+    let window = SubmenuBuilder::new(app, "Window")
+        .minimize()
+        .close_window()
+        .build()?;
+    MenuBuilder::new(app)
+        .items(&[&app_menu, &edit, &window])
+        .build()
+}
+
+/// Release builds: no core dumps, so that a key in a live slot never lands in one. Linux:
+/// `prctl(PR_SET_DUMPABLE, 0)` (which also keeps other processes of the same user from attaching
+/// with ptrace) and `RLIMIT_CORE` 0; macOS and the other Unixes: `RLIMIT_CORE` 0. Windows: nothing
+/// here (Windows Error Reporting is set up system-wide). Returns what could not be done, in plain
+/// words (empty when all went well).
+pub fn disable_core_dumps() -> Vec<String> {
+    #[allow(unused_mut)]
+    let mut failed = Vec::new();
+    #[cfg(unix)]
+    {
+        let none = libc::rlimit {
+            rlim_cur: 0,
+            rlim_max: 0,
+        };
+        // SAFETY: setrlimit only reads the struct passed by reference.
+        if unsafe { libc::setrlimit(libc::RLIMIT_CORE, &none) } != 0 {
+            failed.push(format!(
+                "core dump size limit: {}",
+                std::io::Error::last_os_error()
+            ));
+        }
+    }
+    #[cfg(target_os = "linux")]
+    {
+        // SAFETY: PR_SET_DUMPABLE takes integer arguments only.
+        if unsafe { libc::prctl(libc::PR_SET_DUMPABLE, 0, 0, 0, 0) } != 0 {
+            failed.push(format!("not dumpable: {}", std::io::Error::last_os_error()));
+        }
+    }
+    failed
 }
 
 /// The system clipboard through `tauri-plugin-clipboard-manager` (Rust writes it directly; the

@@ -1,6 +1,8 @@
 //! The leak test of the whole app: a full flow (sign in, inventory, create, reveal, copy, save,
 //! test, a tampered index, an unbound key confirmed, rename, forget, sign in with the new key,
-//! sign out) through the real command list on
+//! copy a second new key and leave a third one unkept, sign out, then close the window and quit: the exit guard asks about the unkept key,
+//! the test knob answers "close", and the copied key is cleared from the clipboard on the way
+//! out) through the real command list and the real exit handling on
 //! Tauri's mock runtime, with logging at its most verbose (`trace`, including reqwest's and
 //! rustls's own logs), in a child process whose stdout and stderr are captured. The new key, the
 //! password and the session cookie must appear nowhere in that output, in the app's data dir, in
@@ -37,7 +39,9 @@ fn child_flow() {
         sso: false,
         privileges: vec![json!({"scope": "org", "role": "admin", "org_id": acme})],
     });
-    let (secrets, fixture) = support::secrets::fixture();
+    // A long clearing delay: only quitting may clear the second key's copy.
+    let (secrets, fixture) =
+        support::secrets::fixture_clearing_after(std::time::Duration::from_secs(600));
     let app = support::app::App::with_mist(support::sim::state_for(&sim), secrets);
 
     let mut responses = Vec::new();
@@ -123,6 +127,18 @@ fn child_flow() {
     call("copy_saved_key", json!({"id": id}));
     call("rename_saved_key", json!({"id": id, "label": "renamed"}));
     call("forget_saved_key", json!({"id": id}));
+    // Copy then quit: a second key is copied and never cleared before the app quits.
+    let second = call("create_user_token", json!({"name": "copy then quit"}));
+    let second_slot = second["slot"]["slot_id"].as_str().unwrap().to_string();
+    let copied_key = sim.last_issued_key().expect("a second key");
+    call("copy_key", json!({"slotId": second_slot}));
+    assert_eq!(
+        fixture.clip.read_text_for_test().as_deref(),
+        Some(copied_key.as_str())
+    );
+    // A third key is left unkept: quitting asks about it first.
+    call("create_user_token", json!({"name": "left unkept"}));
+    let unkept_key = sim.last_issued_key().expect("a third key");
     call("sign_out", json!({"forgetRemembered": false}));
     call(
         "sign_in_token",
@@ -138,11 +154,21 @@ fn child_flow() {
     )
     .unwrap();
     call("sign_out", json!({"forgetRemembered": false}));
+    app.close_and_quit();
+    assert_eq!(
+        fixture.clip.read_text_for_test(),
+        None,
+        "the copied key stayed on the clipboard after quitting"
+    );
 
     responses.extend(errors.into_iter().map(|e| format!("error: {e}")));
     std::fs::write(out.join("responses.txt"), responses.join("\n")).unwrap();
     // Test-only hand-over of what to search for (outside the data dir, removed by the parent).
-    std::fs::write(out.join("needles.txt"), format!("{key}\n{password}\n")).unwrap();
+    std::fs::write(
+        out.join("needles.txt"),
+        format!("{key}\n{password}\n{copied_key}\n{unkept_key}\n"),
+    )
+    .unwrap();
     std::fs::write(
         out.join("data_dir.txt"),
         fixture.dir.to_string_lossy().as_bytes(),
@@ -169,6 +195,11 @@ fn no_secret_leaks_anywhere_during_a_full_flow() {
         .args(["--exact", "child_flow", "--nocapture", "--test-threads=1"])
         .env(CHILD_ENV, &out)
         .env("MIST_TOKEN_MANAGER_LOG_DIR", &log_dir)
+        .env("MIST_TOKEN_MANAGER_TEST_CLOSE_ANSWERS", "close")
+        .env(
+            "MIST_TOKEN_MANAGER_TEST_CLOSE_RECORD",
+            out.join("asked.txt"),
+        )
         .env("MIST_TOKEN_MANAGER_LOG", "trace")
         .env("RUST_LOG", "trace")
         .env("RUST_BACKTRACE", "full")
@@ -206,13 +237,28 @@ fn no_secret_leaks_anywhere_during_a_full_flow() {
     let responses = std::fs::read_to_string(out.join("responses.txt")).unwrap();
     let data_dir = PathBuf::from(std::fs::read_to_string(out.join("data_dir.txt")).unwrap());
     let data_files = all_files(&data_dir);
+    // Quitting asked about the unkept key, by name, and the answer was obeyed (the app quit).
+    let asked = std::fs::read_to_string(out.join("asked.txt")).unwrap_or_default();
+    assert_eq!(asked.matches("question:").count(), 1, "asked: {asked}");
+    assert!(
+        asked.contains("\u{201c}left unkept\u{201d}"),
+        "asked: {asked}"
+    );
+    assert!(asked.contains("answer: close"), "asked: {asked}");
     assert!(
         data_files
             .iter()
             .any(|(p, _)| p.ends_with("saved-keys.json")),
         "the index file was written"
     );
-    for (what, secret) in ["the new key", "the password"].iter().zip(needles.lines()) {
+    let what = [
+        "the new key",
+        "the password",
+        "the key copied before quitting",
+        "the key left unkept",
+    ];
+    assert_eq!(needles.lines().count(), what.len());
+    for (what, secret) in what.iter().zip(needles.lines()) {
         assert!(secret.len() >= 16);
         // The secret itself, and any 12-character slice of it (a partial leak).
         let pieces: Vec<&str> = (0..=secret.len() - 12)
@@ -233,6 +279,7 @@ fn no_secret_leaks_anywhere_during_a_full_flow() {
                 !diagnostics.contains(piece),
                 "{what} reached the diagnostics"
             );
+            assert!(!asked.contains(piece), "{what} reached the close question");
         }
     }
     let _ = std::fs::remove_dir_all(&data_dir);

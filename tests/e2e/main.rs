@@ -11,6 +11,7 @@ mod flows_clipboard;
 mod flows_errors;
 mod flows_keys;
 mod flows_platform;
+mod flows_safety;
 mod flows_signin;
 mod flows_support;
 mod flows_tokens;

@@ -30,12 +30,27 @@ impl App {
 
     pub fn from_state(state: AppState) -> App {
         let app = mist_token_manager_lib::builder::<MockRuntime>(state)
+            // The real exit handling; its test knob answers from the environment, if set.
+            .plugin(mist_token_manager_lib::platform::exit_guard(
+                mist_token_manager_lib::secrets::TestAnswers::from_env(),
+            ))
             .build(tauri::test::mock_context(tauri::test::noop_assets()))
             .expect("mock app");
         let webview = tauri::WebviewWindowBuilder::new(&app, "main", Default::default())
             .build()
             .expect("mock webview");
         App { app, webview }
+    }
+
+    /// Closes the window the way its close button does, once the event loop runs, and runs the
+    /// loop until the app has quit (the exit handling runs on the way).
+    pub fn close_and_quit(self) {
+        let App { app, webview } = self;
+        app.run(move |_, event| {
+            if let tauri::RunEvent::Ready = event {
+                webview.close().unwrap();
+            }
+        });
     }
 
     pub fn state(&self) -> tauri::State<'_, AppState> {

@@ -15,5 +15,12 @@ pub mod state;
 pub mod updates;
 pub mod usage;
 
+/// Entry points for the fuzz targets (`fuzz/`) and the property tests: not part of the API.
+#[cfg(any(test, feature = "fuzzing"))]
+#[doc(hidden)]
+pub mod fuzzing;
+#[cfg(test)]
+mod proptests;
+
 pub use error::{Error, Result};
 pub use state::AppState;

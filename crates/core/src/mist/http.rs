@@ -176,6 +176,17 @@ pub struct Response {
 }
 
 impl Response {
+    /// A response as if `host` had sent it (property tests and fuzz targets of the decoders).
+    #[cfg(any(test, feature = "fuzzing"))]
+    pub fn for_fuzzing(status: u16, headers: HeaderMap, body: Vec<u8>, host: &str) -> Self {
+        Self {
+            status,
+            headers,
+            body: Zeroizing::new(body),
+            host: host.to_string(),
+        }
+    }
+
     pub fn is_success(&self) -> bool {
         (200..300).contains(&self.status)
     }

@@ -122,11 +122,26 @@ pub fn validate_src_ips(ips: &[String]) -> Result<Vec<String>> {
         return Err(Error::invalid("src_ips", format!("Mist allows at most 10 source addresses; you entered {}. Use a range (for example 10.0.0.0/8) to cover more.", ips.len())));
     }
     for ip in &ips {
-        if ip.parse::<std::net::IpAddr>().is_err() && ip.parse::<ipnet::IpNet>().is_err() {
+        if !is_ip_or_cidr(ip) {
             return Err(Error::invalid("src_ips", format!("“{ip}” is not an IP address or range. Write it like 203.0.113.7 or 203.0.113.0/24.")));
         }
     }
     Ok(ips)
+}
+
+/// An IP address, or a CIDR whose address part is one. The address goes through std's parser,
+/// which refuses leading zeros ("63.3.05.0": octal or decimal?), as Mist does; ipnet's parser
+/// alone accepts them (found by the `src_ips` fuzz target).
+fn is_ip_or_cidr(s: &str) -> bool {
+    match s.split_once('/') {
+        None => s.parse::<std::net::IpAddr>().is_ok(),
+        Some((addr, prefix)) => {
+            addr.parse::<std::net::IpAddr>().is_ok()
+                && !prefix.is_empty()
+                && prefix.bytes().all(|b| b.is_ascii_digit())
+                && s.parse::<ipnet::IpNet>().is_ok()
+        }
+    }
 }
 
 /// Privileges as Mist's body wants them (to send back unchanged).

@@ -1,4 +1,4 @@
-//! The clipboard, behind a small trait (the Tauri implementation lives in `commands/keys.rs`),
+//! The clipboard, behind a small trait (the Tauri implementation lives in the app's `platform.rs`),
 //! and the clear-after policy: after the app copies a key, the clipboard is cleared after
 //! `clear_after` if, and only if, it still holds that key and no newer copy was made by the app.
 
@@ -105,11 +105,28 @@ pub struct CopyResult {
 }
 
 /// The clipboard plus the clear-after policy.
+///
+/// One lock ([`ClipboardPolicy::copies`]) is held across "write the clipboard, take the
+/// generation" and across every check-and-clear, so two copies at once can never leave the
+/// newest generation pointing at a key that is not the one on the clipboard.
 pub struct ClipboardPolicy {
     clipboard: RwLock<Arc<dyn Clipboard>>,
     clear_after: Option<Duration>,
+    copies: Arc<Mutex<Copies>>,
+}
+
+/// What the policy remembers between a copy and its clear.
+#[derive(Default)]
+struct Copies {
     /// Bumped on every copy: only the newest copy's timer may clear.
-    generation: Arc<AtomicU64>,
+    generation: u64,
+    /// The newest copied key while its clear is still due (`None` once cleared, or when the
+    /// policy never clears): what quitting clears. `SecretString` zeroizes on drop.
+    pending: Option<SecretString>,
+}
+
+fn lock_copies(copies: &Mutex<Copies>) -> std::sync::MutexGuard<'_, Copies> {
+    copies.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 impl std::fmt::Debug for ClipboardPolicy {
@@ -125,7 +142,7 @@ impl ClipboardPolicy {
         Self {
             clipboard: RwLock::new(clipboard),
             clear_after,
-            generation: Arc::new(AtomicU64::new(0)),
+            copies: Arc::new(Mutex::new(Copies::default())),
         }
     }
 
@@ -157,26 +174,58 @@ impl ClipboardPolicy {
     /// Writes the key to the clipboard and schedules the clear. Needs a Tokio runtime.
     pub async fn copy(&self, key: SecretString) -> Result<CopyResult> {
         let clipboard = self.current();
-        let (clipboard, key) = tokio::task::spawn_blocking(move || {
+        let copies = self.copies.clone();
+        let clear_after = self.clear_after;
+        // The write and the generation are taken under one lock, off the async runtime.
+        let (clipboard, key, generation) = tokio::task::spawn_blocking(move || {
+            let mut held = lock_copies(&copies);
             clipboard.write_secret(key.expose_secret())?;
-            Ok::<_, Error>((clipboard, key))
+            held.generation += 1;
+            held.pending = clear_after.map(|_| key.clone());
+            let generation = held.generation;
+            drop(held);
+            Ok::<_, Error>((clipboard, key, generation))
         })
         .await
         .map_err(|_| Error::Internal("Copying failed unexpectedly. Try again.".into()))??;
-        let generation = self.generation.fetch_add(1, Ordering::SeqCst) + 1;
         let Some(after) = self.clear_after else {
             return Ok(CopyResult { clears_in_s: 0 });
         };
-        let latest = self.generation.clone();
+        let copies = self.copies.clone();
         tokio::spawn(async move {
             super::wall::sleep(after, std::time::SystemTime::now).await; // sleep-proof
-            if latest.load(Ordering::SeqCst) != generation {
-                return; // a newer copy owns the clipboard now
-            }
-            let _ = tokio::task::spawn_blocking(move || clear_if_holds(&*clipboard, &key)).await;
+            let _ = tokio::task::spawn_blocking(move || {
+                let mut held = lock_copies(&copies);
+                if held.generation != generation {
+                    return; // a newer copy owns the clipboard now
+                }
+                held.pending = None;
+                clear_if_holds(&*clipboard, &key);
+            })
+            .await;
         });
         let clears_in_s = after.as_secs() + u64::from(after.subsec_nanos() > 0);
         Ok(CopyResult { clears_in_s })
+    }
+
+    /// Clears the clipboard now if it still holds the newest key the app copied and whose clear
+    /// is still due; leaves anything else the admin copied alone. Call when the window closes and
+    /// when the app quits, before the clipboard goes away (on X11 a clipboard manager would
+    /// otherwise take the key over; on Windows and macOS it would simply stay). Blocking: the
+    /// clipboard is read and written on this thread. Returns whether a key was cleared.
+    pub fn clear_pending_now(&self) -> bool {
+        let mut held = lock_copies(&self.copies);
+        let Some(key) = held.pending.take() else {
+            return false;
+        };
+        // Any timer still running for this generation now finds nothing to do.
+        held.generation += 1;
+        clear_if_holds(&*self.current(), &key)
+    }
+
+    /// Whether a copied key's clear is still due (for tests and the exit handling).
+    pub fn has_pending_clear(&self) -> bool {
+        lock_copies(&self.copies).pending.is_some()
     }
 }
 
@@ -187,3 +236,6 @@ fn clear_if_holds(clipboard: &dyn Clipboard, key: &SecretString) -> bool {
         _ => false,
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -2,6 +2,7 @@
 //! clipboard sits behind [`Clipboard`] (the Tauri implementation is in `commands/keys.rs`).
 
 pub mod clipboard;
+pub mod exit;
 pub mod index;
 pub mod keychain;
 pub mod slots;
@@ -13,6 +14,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 pub use clipboard::{Clipboard, ClipboardPolicy, CopyResult, MemoryClipboard, NoClipboard};
+pub use exit::{CloseAnswer, CloseQuestion, TestAnswers};
 pub use keychain::{native_store_factory, Keychain, StoreFactory};
 pub use slots::{
     Clock, ManualClock, RevealSlots, RevealedKey, SlotHandle, SlotMeta, SlotStatus, SlotUse,
@@ -207,6 +209,18 @@ impl SecretsState {
         let examples = usage::examples(&row.cloud_name, &row.cloud_api)?;
         let text = usage::fill_key(&examples, example, &key)?;
         self.clipboard.copy(text).await
+    }
+
+    /// The question to ask before the window closes or the app quits, when a slot holds a key
+    /// that was never revealed, copied or saved; `None`: nothing would be lost.
+    pub fn close_question(&self) -> Option<CloseQuestion> {
+        CloseQuestion::for_unkept(&self.slots.unkept())
+    }
+
+    /// Clears the clipboard if it still holds a key the app copied (see
+    /// [`ClipboardPolicy::clear_pending_now`]); call on window close and on quit. Blocking.
+    pub fn clear_clipboard_on_exit(&self) -> bool {
+        self.clipboard.clear_pending_now()
     }
 
     /// Closes every slot (zeroizing the keys): call on quit.

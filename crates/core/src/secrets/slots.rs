@@ -354,6 +354,20 @@ impl RevealSlots {
         map.len()
     }
 
+    /// The live slots whose key was never revealed, copied or saved: closing the app now would
+    /// lose them (the app asks first). Metadata only, oldest first.
+    pub fn unkept(&self) -> Vec<SlotMeta> {
+        let mut map = self.inner.lock();
+        self.inner.sweep_locked(&mut map);
+        let mut open: Vec<(Instant, &SlotMeta)> = map
+            .values()
+            .filter(|s| !s.revealed && !s.copied && !s.saved)
+            .map(|s| (s.expires_at.monotonic, &s.meta))
+            .collect();
+        open.sort_by_key(|(at, _)| *at);
+        open.into_iter().map(|(_, meta)| meta.clone()).collect()
+    }
+
     /// Whether the map still holds this slot (expired or not): for tests of "closing drops it".
     pub fn holds(&self, slot_id: &str) -> bool {
         self.inner.lock().contains_key(slot_id)

@@ -43,13 +43,18 @@ pub struct Fixture {
 
 /// Secrets over the mock store, a memory clipboard (cleared after 50 ms) and a manual clock.
 pub fn fixture() -> (SecretsState, Fixture) {
+    fixture_clearing_after(Duration::from_millis(50))
+}
+
+/// Like [`fixture`], with the clipboard cleared after `clear_after`.
+pub fn fixture_clearing_after(clear_after: Duration) -> (SecretsState, Fixture) {
     let clock = Arc::new(ManualClock::new());
     let clip = Arc::new(MemoryClipboard::new());
     let store = keyring_core::mock::Store::new().unwrap();
     let guard = temp_dir("secrets");
     let dir = guard.path().to_path_buf();
     let config = SecretsConfig {
-        clear_after: Some(Duration::from_millis(50)),
+        clear_after: Some(clear_after),
         clock: clock.clone(),
         ..SecretsConfig::default()
     }
