@@ -9,14 +9,14 @@
 
 use std::sync::Mutex;
 
-use serde::Serialize;
 use tauri::{AppHandle, Manager, Runtime};
 use tauri_plugin_updater::{Update, UpdaterExt};
 
 use crate::logging::Os;
 use crate::{AppState, Error, Result};
 use mist_token_core::updates::{
-    format_date, install_kind, release_page_for, InstallKind, UpdateSettings,
+    format_date, install_kind, release_page_for, AvailableUpdate, InstallKind, UpdateCheck,
+    UpdateInstalled, UpdateSettings,
 };
 
 /// The update found by the last check, until it is installed or a newer check replaces it.
@@ -32,35 +32,6 @@ impl PendingUpdate {
     fn set(&self, update: Option<Update>) {
         *self.0.lock().unwrap_or_else(|e| e.into_inner()) = update;
     }
-}
-
-/// A new version and what the app can do with it.
-#[derive(Debug, Clone, Serialize)]
-pub struct AvailableUpdate {
-    pub version: String,
-    /// The release notes, as published.
-    pub notes: Option<String>,
-    /// RFC 3339, when published.
-    pub date: Option<String>,
-    pub install: InstallKind,
-    /// Where to download it by hand (always given; the only way for .deb and .rpm).
-    pub download_page: String,
-}
-
-/// What a check found.
-#[derive(Debug, Clone, Serialize)]
-pub struct UpdateCheck {
-    pub current_version: String,
-    /// `None`: this is the newest version.
-    pub available: Option<AvailableUpdate>,
-}
-
-/// What `install_update` did.
-#[derive(Debug, Clone, Serialize)]
-pub struct UpdateInstalled {
-    pub version: String,
-    /// The app restarts by itself (Windows installers do); otherwise the UI offers a restart.
-    pub restarting: bool,
 }
 
 fn now_s() -> u64 {

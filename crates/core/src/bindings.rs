@@ -84,6 +84,12 @@ pub fn typescript() -> String {
     decl::<SavedKeyList>(&cfg, o);
     decl::<crate::usage::UsageExample>(&cfg, o);
     decl::<crate::usage::UsageExamples>(&cfg, o);
+    decl::<crate::diagnostics::Diagnostics>(&cfg, o);
+    decl::<crate::updates::InstallKind>(&cfg, o);
+    decl::<crate::updates::UpdateSettings>(&cfg, o);
+    decl::<crate::updates::AvailableUpdate>(&cfg, o);
+    decl::<crate::updates::UpdateCheck>(&cfg, o);
+    decl::<crate::updates::UpdateInstalled>(&cfg, o);
     let kinds: Vec<String> = ErrorKind::ALL
         .iter()
         .map(|k| format!("  '{}',", k.as_str()))

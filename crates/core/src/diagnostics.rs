@@ -16,7 +16,7 @@ const REDACT_RUN: usize = 24;
 
 /// What `copy_diagnostics` returns: the text that was put on the clipboard (it holds no secret,
 /// so the UI may show it) and how many log lines it has.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct Diagnostics {
     pub text: String,
     pub log_lines: usize,

@@ -15,7 +15,7 @@ pub const CHECK_EVERY_S: u64 = 24 * 60 * 60;
 const FILE: &str = "update-settings.json";
 
 /// The admin's update settings and when the app last checked.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct UpdateSettings {
     /// Check at start (once a day). On unless the admin turns it off.
     pub check_at_start: bool,
@@ -75,7 +75,7 @@ pub fn format_date(date: time::OffsetDateTime) -> Option<String> {
 }
 
 /// What the app may do with an update it found.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum InstallKind {
     /// Download, verify and install on consent (Windows, macOS, a Linux AppImage).
@@ -109,6 +109,35 @@ pub fn release_page_for(endpoint: &str) -> String {
         }
         _ => endpoint.to_string(),
     }
+}
+
+/// A new version and what the app can do with it.
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
+pub struct AvailableUpdate {
+    pub version: String,
+    /// The release notes, as published.
+    pub notes: Option<String>,
+    /// RFC 3339, when published.
+    pub date: Option<String>,
+    pub install: InstallKind,
+    /// Where to download it by hand (always given; the only way for .deb and .rpm).
+    pub download_page: String,
+}
+
+/// What a check found.
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
+pub struct UpdateCheck {
+    pub current_version: String,
+    /// `None`: this is the newest version.
+    pub available: Option<AvailableUpdate>,
+}
+
+/// What `install_update` did.
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
+pub struct UpdateInstalled {
+    pub version: String,
+    /// The app restarts by itself (Windows installers do); otherwise the UI offers a restart.
+    pub restarting: bool,
 }
 
 #[cfg(test)]

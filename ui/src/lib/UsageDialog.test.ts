@@ -4,7 +4,7 @@ import userEvent from '@testing-library/user-event';
 import UsageDialog from './UsageDialog.svelte';
 import RevealDialog from './RevealDialog.svelte';
 import SavedKeys from './SavedKeys.svelte';
-import { argsOf, fail, mockCommands, NOW, orgToken } from '../test/ipc';
+import { argsOf, fail, fakeSlots, mockCommands, NOW, orgToken } from '../test/ipc';
 import { axeViolations, describeViolations } from '../test/axeCheck';
 import type { SavedKey, UsageExamples } from './api';
 
@@ -128,10 +128,12 @@ describe('How to use dialog', () => {
 
 describe('How to use, from the reveal dialog and the saved keys', () => {
   it('opens from the reveal dialog for the slot, and Copy with key counts as kept', async () => {
+    // The backend marks the slot copied when an example is copied with its key.
+    const slots = fakeSlots();
     const calls = mockCommands({
+      ...slots,
       usage_examples_for_slot: EXAMPLES,
-      copy_usage_with_slot_key: { clears_in_s: 30 },
-      dismiss_key: null,
+      copy_usage_with_slot_key: (a: Record<string, unknown>) => slots.copy_key(a),
     });
     const onclose = vi.fn();
     const created = { token: orgToken({ name: 'CI pipeline' }), slot: { slot_id: 'slot-9', expires_in_s: 600 } };

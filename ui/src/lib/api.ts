@@ -25,6 +25,10 @@ import type {
   TokenKind,
   TokenView,
   UsageExamples,
+  Diagnostics,
+  UpdateCheck,
+  UpdateInstalled,
+  UpdateSettings,
 } from './bindings';
 
 // The IPC types are generated from the Rust types (ui/src/lib/bindings.ts); they are re-exported
@@ -124,20 +128,9 @@ export const uiReady = () => call<null>('ui_ready');
 
 // ---- support ----
 /** What "Copy diagnostics" put on the clipboard (no secret in it), and how many log lines. */
-export type Diagnostics = { text: string; log_lines: number };
 export const copyDiagnostics = () => call<Diagnostics>('copy_diagnostics');
 
 // ---- updates (checked and installed by the backend; the web view has no updater permission) ----
-export type AvailableUpdate = {
-  version: string;
-  notes: string | null;
-  date: string | null; // RFC 3339
-  install: 'in_app' | 'notify_only'; // notify_only: .deb/.rpm, download by hand
-  download_page: string;
-};
-export type UpdateCheck = { current_version: string; available: AvailableUpdate | null };
-export type UpdateSettings = { check_at_start: boolean; last_check: number | null };
-export type UpdateInstalled = { version: string; restarting: boolean };
 export const checkForUpdate = () => call<UpdateCheck>('check_for_update');
 export const checkForUpdateAtStart = () => call<UpdateCheck | null>('check_for_update_at_start');
 export const installUpdate = () => call<UpdateInstalled>('install_update');

@@ -205,6 +205,65 @@ api_url: string,
  */
 host: string, placeholder: string, examples: Array<UsageExample>, };
 
+/**
+ * What `copy_diagnostics` returns: the text that was put on the clipboard (it holds no secret,
+ * so the UI may show it) and how many log lines it has.
+ */
+export type Diagnostics = { text: string, log_lines: number, };
+
+/**
+ * What the app may do with an update it found.
+ */
+export type InstallKind = "in_app" | "notify_only";
+
+/**
+ * The admin's update settings and when the app last checked.
+ */
+export type UpdateSettings = { 
+/**
+ * Check at start (once a day). On unless the admin turns it off.
+ */
+check_at_start: boolean, 
+/**
+ * When the last check ran (epoch seconds), at start or on request.
+ */
+last_check: number | null, };
+
+/**
+ * A new version and what the app can do with it.
+ */
+export type AvailableUpdate = { version: string, 
+/**
+ * The release notes, as published.
+ */
+notes: string | null, 
+/**
+ * RFC 3339, when published.
+ */
+date: string | null, install: InstallKind, 
+/**
+ * Where to download it by hand (always given; the only way for .deb and .rpm).
+ */
+download_page: string, };
+
+/**
+ * What a check found.
+ */
+export type UpdateCheck = { current_version: string, 
+/**
+ * `None`: this is the newest version.
+ */
+available: AvailableUpdate | null, };
+
+/**
+ * What `install_update` did.
+ */
+export type UpdateInstalled = { version: string, 
+/**
+ * The app restarts by itself (Windows installers do); otherwise the UI offers a restart.
+ */
+restarting: boolean, };
+
 /** Every error kind, in the backend's order. */
 export const ERROR_KINDS: readonly ErrorKind[] = [
   'network',
