@@ -26,7 +26,7 @@ pub async fn copy_diagnostics<R: tauri::Runtime>(
 #[tauri::command]
 pub async fn check_for_update<R: tauri::Runtime>(
     app: tauri::AppHandle<R>,
-) -> crate::Result<crate::updates::UpdateCheck> {
+) -> crate::Result<crate::update_policy::UpdateCheck> {
     crate::updates::check(&app).await
 }
 
@@ -34,7 +34,7 @@ pub async fn check_for_update<R: tauri::Runtime>(
 #[tauri::command]
 pub async fn check_for_update_at_start<R: tauri::Runtime>(
     app: tauri::AppHandle<R>,
-) -> crate::Result<Option<crate::updates::UpdateCheck>> {
+) -> crate::Result<Option<crate::update_policy::UpdateCheck>> {
     crate::updates::check_at_start(&app).await
 }
 
@@ -43,7 +43,7 @@ pub async fn check_for_update_at_start<R: tauri::Runtime>(
 #[tauri::command]
 pub async fn install_update<R: tauri::Runtime>(
     app: tauri::AppHandle<R>,
-) -> crate::Result<crate::updates::UpdateInstalled> {
+) -> crate::Result<crate::update_policy::UpdateInstalled> {
     crate::updates::install(&app).await
 }
 

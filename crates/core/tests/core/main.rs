@@ -8,6 +8,7 @@
 mod support;
 
 mod errors;
+mod flows;
 mod keychain;
 mod safety;
 mod tokens;
