@@ -7,7 +7,7 @@
 use reqwest::header::{HeaderMap, HeaderValue, CONTENT_TYPE, RETRY_AFTER, SET_COOKIE};
 use secrecy::SecretString;
 
-use crate::mist::auth::{identity, key_hint};
+use crate::mist::auth::identity;
 use crate::mist::cookies::CookieJar;
 use crate::mist::http::{Auth, Response};
 use crate::mist::model::{RawNamed, RawSelf, RawToken};
@@ -120,8 +120,9 @@ pub fn decode_response(
 fn token_values(t: &RawToken, out: &mut Vec<String>) {
     out.push(t.id.clone());
     out.push(t.name.clone());
-    if let Some(key) = &t.key {
-        out.push(key_hint(key));
+    if let Some(hint) = &t.key {
+        // Already cut to a hint as it was read (`KeyHint`).
+        out.push(hint.to_string());
     }
     if let Some(privs) = &t.privileges {
         out.push(access_summary(privs));

@@ -131,7 +131,10 @@ fn body_with_marker() -> impl Strategy<Value = (Vec<u8>, String)> {
                 1 => {
                     // Cut the JSON off somewhere after the marker starts (a truncated answer).
                     let start = json.find(&m).unwrap_or(0);
-                    let end = (start + m.len() + cut % 8).min(json.len());
+                    let mut end = (start + m.len() + cut % 8).min(json.len());
+                    while !json.is_char_boundary(end) {
+                        end += 1;
+                    }
                     json[..end].to_string()
                 }
                 2 => format!("<html><body>Proxy error {m}</body></html>"),
