@@ -61,11 +61,10 @@ return Array.from(scope.querySelectorAll(selectors[role] || role)).filter(e => v
 /// whether it did.
 const SCREENSHOT_NUDGE_JS: &str = r#"
 const html = document.documentElement;
-if (!html || html.scrollHeight > window.innerHeight || document.getElementById('e2e-screenshot-nudge')) return false;
-const s = document.createElement('style');
-s.id = 'e2e-screenshot-nudge';
-s.textContent = 'html { min-height: calc(100vh + 1px); }';
-document.head.appendChild(s);
+if (!html || html.scrollHeight > window.innerHeight || html.dataset.e2eScreenshotNudge) return false;
+// Through the CSSOM: the app's CSP (style-src 'self') refuses an injected <style> element.
+html.dataset.e2eScreenshotNudge = '1';
+html.style.minHeight = 'calc(100vh + 1px)';
 void html.offsetHeight;
 return true;
 "#;
@@ -452,7 +451,7 @@ impl WebDriver {
         let v = self.call(reqwest::Method::GET, "/screenshot", None).await;
         if nudged.as_bool() == Some(true) {
             self.execute(
-                "const s = document.getElementById('e2e-screenshot-nudge'); if (s) s.remove(); return null;",
+                "const h = document.documentElement; h.style.minHeight = ''; delete h.dataset.e2eScreenshotNudge; return null;",
                 vec![],
             )
             .await;
