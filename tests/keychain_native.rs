@@ -113,7 +113,14 @@ async fn a_saved_key_is_in_the_system_keychain_and_forget_removes_it() {
     }
     let mut r = real();
     let id = save(&mut r, "CI").await;
-    assert_eq!(stored(&r.service, &id).as_deref(), Some(KEY));
+    // The keychain item holds the key bound to its cloud (issue 11): marker, cloud, key.
+    assert_eq!(
+        stored(&r.service, &id),
+        Some(format!(
+            "mist-token-manager:bound-v1\n{}\n{KEY}",
+            meta().cloud_api
+        ))
+    );
     for (path, text) in support::secrets::files_text(&r.dir) {
         assert!(
             !text.contains(KEY),
