@@ -127,6 +127,13 @@ fn child_flow() {
     call("copy_saved_key", json!({"id": id}));
     call("rename_saved_key", json!({"id": id, "label": "renamed"}));
     call("forget_saved_key", json!({"id": id}));
+    // Support's "Copy diagnostics", while signed in (before the copy-then-quit, which must be the last thing on the clipboard): its text is a response, scanned below.
+    let diagnostics = call("copy_diagnostics", json!({}));
+    std::fs::write(
+        out.join("diagnostics.txt"),
+        diagnostics["text"].as_str().unwrap(),
+    )
+    .unwrap();
     // Copy then quit: a second key is copied and never cleared before the app quits.
     let second = call("create_user_token", json!({"name": "copy then quit"}));
     let second_slot = second["slot"]["slot_id"].as_str().unwrap().to_string();
@@ -146,13 +153,6 @@ fn child_flow() {
     );
     call("inventory", json!({}));
     call("session_info", json!({}));
-    // Support's "Copy diagnostics", while signed in: its text is a response, scanned below.
-    let diagnostics = call("copy_diagnostics", json!({}));
-    std::fs::write(
-        out.join("diagnostics.txt"),
-        diagnostics["text"].as_str().unwrap(),
-    )
-    .unwrap();
     call("sign_out", json!({"forgetRemembered": false}));
     app.close_and_quit();
     assert_eq!(
