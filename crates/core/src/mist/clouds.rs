@@ -219,14 +219,7 @@ pub fn bound(api_url: &str, clouds: &[Cloud]) -> Result<Cloud> {
     {
         return Ok(c.clone());
     }
-    Ok(Cloud {
-        id: "custom".into(),
-        name: host_of(&api_url),
-        api_url,
-        portal_host: None,
-        is_mist: false,
-        cookie_suffix: None,
-    })
+    Ok(custom_cloud(api_url))
 }
 
 /// Finds the cloud for what an admin typed: an `api.*` host, a `manage.*` portal URL, a full URL,
@@ -267,14 +260,19 @@ pub fn resolve(input: &str, clouds: &[Cloud]) -> Result<Cloud> {
             return Ok(c.clone());
         }
     }
-    Ok(Cloud {
+    Ok(custom_cloud(api_url))
+}
+
+/// A cloud the admin typed (or that a keychain item is bound to): not one of the known list.
+fn custom_cloud(api_url: String) -> Cloud {
+    Cloud {
         id: "custom".into(),
         name: host_of(&api_url),
         api_url,
         portal_host: None,
         is_mist: false,
         cookie_suffix: None,
-    })
+    }
 }
 
 #[cfg(test)]
