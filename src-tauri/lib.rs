@@ -9,7 +9,9 @@ pub mod updates;
 
 /// The core's update policy, next to the app's updater glue ([`updates`]).
 pub use mist_token_core::updates as update_policy;
-pub use mist_token_core::{diagnostics, error, flows, logging, mist, secrets, state, usage};
+pub use mist_token_core::{
+    diagnostics, error, export, flows, lifecycle, logging, mist, secrets, state, usage,
+};
 pub use mist_token_core::{AppState, Error, Result};
 
 /// Defines, from the one list in `commands/list.rs`, the invoke handler (`app_commands!`) and

@@ -386,3 +386,35 @@ pub fn save_window_state_soon<R: Runtime>(window: &tauri::Window<R>, event: &tau
         break;
     });
 }
+
+/// "Export": the path from the test knob (`MIST_TOKEN_MANAGER_EXPORT_PATH`), else from a native
+/// save dialog raised here (the web view has no dialog or file permission); then the core writes
+/// the file. `None` when the admin cancelled the dialog.
+pub async fn export_inventory<R: Runtime>(
+    app: &AppHandle<R>,
+    state: &crate::AppState,
+) -> crate::Result<Option<crate::export::ExportSummary>> {
+    let path = match std::env::var_os(crate::export::EXPORT_PATH_ENV).filter(|p| !p.is_empty()) {
+        Some(p) => Some(std::path::PathBuf::from(p)),
+        None => {
+            use tauri_plugin_dialog::DialogExt;
+            let dialog = app
+                .dialog()
+                .file()
+                .set_title("Export the token list")
+                .set_file_name("mist-tokens.csv")
+                .add_filter("CSV (spreadsheet)", &["csv"])
+                .add_filter("JSON", &["json"]);
+            // The blocking call waits for the admin off the main thread (the dialog runs there).
+            tauri::async_runtime::spawn_blocking(move || dialog.blocking_save_file())
+                .await
+                .ok()
+                .flatten()
+                .and_then(|p| p.into_path().ok())
+        }
+    };
+    match path {
+        Some(path) => state.export_inventory(&path).await.map(Some),
+        None => Ok(None),
+    }
+}

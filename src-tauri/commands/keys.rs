@@ -10,29 +10,30 @@ use crate::{AppState, Result};
 /// ever returns a key.
 #[tauri::command]
 pub fn reveal_key(state: State<'_, AppState>, slot_id: String) -> Result<RevealedKey> {
-    state.secrets.reveal(&slot_id)
+    state.reveal_key(&slot_id)
 }
 
 /// `copy_key`: the backend writes the key to the clipboard; the web view never sees it.
 #[tauri::command]
 pub async fn copy_key(state: State<'_, AppState>, slot_id: String) -> Result<CopyResult> {
-    state.secrets.copy_slot(&slot_id).await
+    state.copy_key(&slot_id).await
 }
 
-/// `save_key`: keeps the slot's key in the OS keychain under `label`.
+/// `save_key`: keeps the slot's key in the OS keychain under `label` (for a rotation whose old
+/// key was saved, it replaces that entry).
 #[tauri::command]
 pub async fn save_key(
     state: State<'_, AppState>,
     slot_id: String,
     label: String,
 ) -> Result<SavedKey> {
-    state.secrets.save_slot(&slot_id, &label).await
+    state.save_key(&slot_id, &label).await
 }
 
 /// `slot_status`: whether the key was revealed, copied or saved, and the time left.
 #[tauri::command]
 pub fn slot_status(state: State<'_, AppState>, slot_id: String) -> Result<SlotStatus> {
-    state.secrets.slots.status(&slot_id)
+    state.slot_status(&slot_id)
 }
 
 /// `dismiss_key`: closes the slot and zeroizes the key.

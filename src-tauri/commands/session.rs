@@ -87,3 +87,9 @@ pub async fn sign_out(state: State<'_, AppState>, forget_remembered: bool) -> Re
 pub async fn org_details(state: State<'_, AppState>, org_id: String) -> Result<OrgDetails> {
     state.mist.org_details(&org_id).await
 }
+
+/// `api_usage`: the signed-in account's API calls this hour against Mist's limit.
+#[tauri::command]
+pub async fn api_usage(state: State<'_, AppState>) -> Result<crate::mist::ApiUsage> {
+    state.api_usage().await
+}

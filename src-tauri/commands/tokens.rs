@@ -1,16 +1,59 @@
 //! Token commands. A new key goes from `mist` straight into a reveal slot: no command here ever
 //! returns a key.
 
-use tauri::State;
+use tauri::{AppHandle, Runtime, State};
 
+use crate::export::ExportSummary;
 use crate::flows::CreatedToken;
+use crate::lifecycle::{RotationFinished, RotationStarted};
 use crate::mist::{Inventory, PrivilegeInput, TokenKind, TokenView};
 use crate::{AppState, Result};
 
-/// `inventory`: every token the admin can see, per org.
+/// `inventory`: every token the admin can see, per org, with health, "Saved" and rotation marks.
 #[tauri::command]
 pub async fn inventory(state: State<'_, AppState>) -> Result<Inventory> {
-    state.mist.inventory().await
+    state.inventory().await
+}
+
+/// `current_inventory`: the inventory as changed in the app since it was fetched, marked again,
+/// without a request to Mist.
+#[tauri::command]
+pub async fn current_inventory(state: State<'_, AppState>) -> Result<Inventory> {
+    state.current_inventory().await
+}
+
+/// `start_rotation`: creates the replacement of a token (same name, privileges, source IPs or the
+/// `src_ips` given); its key goes into a reveal slot. Nothing is deleted.
+#[tauri::command]
+pub async fn start_rotation(
+    state: State<'_, AppState>,
+    kind: TokenKind,
+    org_id: Option<String>,
+    token_id: String,
+    src_ips: Option<Vec<String>>,
+) -> Result<RotationStarted> {
+    state
+        .start_rotation(kind, org_id.as_deref(), &token_id, src_ips.as_deref())
+        .await
+}
+
+/// `finish_rotation`: "Delete old token", once the new key was kept.
+#[tauri::command]
+pub async fn finish_rotation(
+    state: State<'_, AppState>,
+    rotation_id: String,
+) -> Result<RotationFinished> {
+    state.finish_rotation(&rotation_id).await
+}
+
+/// `export_inventory`: asks where to save (a native dialog raised here, or the test knob's path)
+/// and writes the inventory there as CSV or JSON; `null` when the admin cancelled.
+#[tauri::command]
+pub async fn export_inventory<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+) -> Result<Option<ExportSummary>> {
+    crate::platform::export_inventory(&app, &state).await
 }
 
 /// `create_user_token`: creates a personal token; its key goes into a reveal slot.

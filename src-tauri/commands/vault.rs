@@ -18,10 +18,11 @@ pub async fn copy_saved_key(state: State<'_, AppState>, id: String) -> Result<Co
     state.secrets.copy_saved(&id).await
 }
 
-/// `test_saved_key`: asks the key's cloud `/self` with the key (who is it, does it still work).
+/// `test_saved_key`: asks the key's cloud `/self` with the key (who is it, does it still work),
+/// and `/self/usage` (whose quota it spends).
 #[tauri::command]
 pub async fn test_saved_key(state: State<'_, AppState>, id: String) -> Result<KeyTest> {
-    state.test_saved_key(&id).await
+    state.test_saved_key_with_usage(&id).await
 }
 
 /// `confirm_saved_key_cloud`: binds a key saved before keys were bound to the cloud the admin
@@ -55,4 +56,13 @@ pub async fn forget_saved_key(state: State<'_, AppState>, id: String) -> Result<
 #[tauri::command]
 pub async fn repair_saved_keys(state: State<'_, AppState>) -> Result<SavedKeyList> {
     state.secrets.vault.repair().await
+}
+
+/// `keep_alive`: one `GET /self` with each saved key, then the token's new `last_used`.
+#[tauri::command]
+pub async fn keep_alive(
+    state: State<'_, AppState>,
+    ids: Vec<String>,
+) -> Result<Vec<crate::lifecycle::KeepAlive>> {
+    Ok(state.keep_alive(&ids).await)
 }

@@ -67,9 +67,17 @@ pub fn typescript() -> String {
     decl::<TokenKind>(&cfg, o);
     decl::<RemovalRisk>(&cfg, o);
     decl::<KeyHint>(&cfg, o);
+    decl::<HealthReason>(&cfg, o);
+    decl::<HealthMark>(&cfg, o);
+    decl::<RotationRole>(&cfg, o);
+    decl::<RotationMark>(&cfg, o);
     decl::<TokenView>(&cfg, o);
     decl::<OrgTokens>(&cfg, o);
+    decl::<SavedTokenState>(&cfg, o);
+    decl::<SavedKeyToken>(&cfg, o);
     decl::<Inventory>(&cfg, o);
+    decl::<QuotaOwner>(&cfg, o);
+    decl::<ApiUsage>(&cfg, o);
     decl::<PrivilegeInput>(&cfg, o);
     decl::<KeyTest>(&cfg, o);
     decl::<SlotHandle>(&cfg, o);
@@ -90,6 +98,12 @@ pub fn typescript() -> String {
     decl::<crate::updates::AvailableUpdate>(&cfg, o);
     decl::<crate::updates::UpdateCheck>(&cfg, o);
     decl::<crate::updates::UpdateInstalled>(&cfg, o);
+    decl::<crate::secrets::rotations::PendingRotation>(&cfg, o);
+    decl::<crate::lifecycle::RotationStarted>(&cfg, o);
+    decl::<crate::lifecycle::RotationFinished>(&cfg, o);
+    decl::<crate::lifecycle::KeepAlive>(&cfg, o);
+    decl::<crate::export::ExportFormat>(&cfg, o);
+    decl::<crate::export::ExportSummary>(&cfg, o);
     let kinds: Vec<String> = ErrorKind::ALL
         .iter()
         .map(|k| format!("  '{}',", k.as_str()))

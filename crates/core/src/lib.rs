@@ -7,7 +7,9 @@
 pub mod bindings;
 pub mod diagnostics;
 pub mod error;
+pub mod export;
 pub mod flows;
+pub mod lifecycle;
 pub mod logging;
 pub mod mist;
 pub mod secrets;

@@ -64,11 +64,100 @@ export type RemovalRisk = "ok" | "soon" | "overdue";
  */
 export type KeyHint = string;
 
-export type TokenView = { id: string, kind: TokenKind, org_id: string | null, org_name: string | null, name: string, key_hint: KeyHint, created_time: number, created_by: string | null, last_used: number | null, privileges: Array<Privilege>, access_summary: string, src_ips: Array<string>, days_until_removal: number, removal_risk: RemovalRisk, is_session_token: boolean, };
+/**
+ * Why a token needs attention.
+ */
+export type HealthReason = "never_used" | "removal_soon" | "removal_overdue" | "broad_admin" | "creator_gone" | "duplicate_name";
+
+/**
+ * One reason a token needs attention, with the words the list, the export and a screen reader
+ * use.
+ */
+export type HealthMark = { reason: HealthReason, text: string, };
+
+/**
+ * Which half of a rotation a token is.
+ */
+export type RotationRole = "old" | "new";
+
+/**
+ * A token's part in a pending rotation, as the list shows it.
+ */
+export type RotationMark = { rotation_id: string, role: RotationRole, 
+/**
+ * The other token of the pair.
+ */
+other_id: string, 
+/**
+ * Whether the new key was kept (copied, saved or revealed): "Delete old token" is allowed.
+ */
+key_kept: boolean, 
+/**
+ * The last failure to delete the old token, in words.
+ */
+delete_error: string | null, 
+/**
+ * What is going on, in words.
+ */
+text: string, };
+
+export type TokenView = { id: string, kind: TokenKind, org_id: string | null, org_name: string | null, name: string, key_hint: KeyHint, created_time: number, created_by: string | null, last_used: number | null, privileges: Array<Privilege>, access_summary: string, src_ips: Array<string>, days_until_removal: number, removal_risk: RemovalRisk, is_session_token: boolean, 
+/**
+ * Why this token needs attention (empty when it does not), in words.
+ */
+health: Array<HealthMark>, 
+/**
+ * Whether a key of this token is saved in this computer's keychain.
+ */
+saved: boolean, 
+/**
+ * Set while this token is one half of a rotation that is not finished.
+ */
+rotation: RotationMark | null, };
 
 export type OrgTokens = { org: OrgInfo, tokens: Array<TokenView> | null, error: AppError | null, };
 
-export type Inventory = { user_tokens: Array<TokenView> | null, user_tokens_error: AppError | null, orgs: Array<OrgTokens>, fetched_at: number, };
+/**
+ * A saved key's token, as the inventory of this sign-in sees it.
+ */
+export type SavedTokenState = { "state": "exists", token_id: string, days_until_removal: number, removal_risk: RemovalRisk, last_used: number | null, } | { "state": "gone" } | { "state": "unknown" };
+
+/**
+ * A saved key (by its id in the saved-keys list) and its token's state.
+ */
+export type SavedKeyToken = { id: string, label: string, token: SavedTokenState, };
+
+export type Inventory = { user_tokens: Array<TokenView> | null, user_tokens_error: AppError | null, orgs: Array<OrgTokens>, fetched_at: number, 
+/**
+ * How many tokens have at least one health mark.
+ */
+attention: number, 
+/**
+ * Every saved key with its token's state in this inventory.
+ */
+saved_keys: Array<SavedKeyToken>, };
+
+/**
+ * Whose hourly quota of API calls a session or key spends.
+ */
+export type QuotaOwner = "user" | "org_token";
+
+/**
+ * Calls this hour against Mist's limit (`GET /self/usage`).
+ */
+export type ApiUsage = { requests: number, limit: number, 
+/**
+ * Whole percent of the limit used (may pass 100).
+ */
+percent: number, 
+/**
+ * 80 % or more of the limit used.
+ */
+near_limit: boolean, owner: QuotaOwner, 
+/**
+ * Whose quota it is, in plain words.
+ */
+text: string, };
 
 /**
  * What the admin asks for when creating or changing an org token's access.
@@ -80,7 +169,11 @@ export type KeyTest = { valid: boolean, identity: Identity | null, privileges: A
  * Set when the list of saved keys names another cloud for this key than the keychain does:
  * the test used the keychain's cloud only, and this says so.
  */
-warning: string | null, };
+warning: string | null, 
+/**
+ * The quota this key spends, when Mist told (`/self/usage` with the key).
+ */
+usage: ApiUsage | null, };
 
 /**
  * What a create command returns instead of the key.
@@ -263,6 +356,85 @@ export type UpdateInstalled = { version: string,
  * The app restarts by itself (Windows installers do); otherwise the UI offers a restart.
  */
 restarting: boolean, };
+
+/**
+ * One rotation that is not finished: the new token exists, the old one is not deleted yet.
+ */
+export type PendingRotation = { id: string, kind: TokenKind, org_id: string | null, org_name: string | null, 
+/**
+ * The API address of the cloud both tokens live in.
+ */
+cloud_api: string, 
+/**
+ * Both tokens' name (the new one is made with the old one's name).
+ */
+name: string, old_token_id: string, new_token_id: string, old_key_hint: string, new_key_hint: string, 
+/**
+ * Epoch seconds.
+ */
+started_at: number, 
+/**
+ * The saved key (by its id in the saved-keys list) that held the old token's key, if any:
+ * "Save to keychain" replaces it with the new key.
+ */
+saved_key_id: string | null, 
+/**
+ * The reveal slot of the new key while it is open (an id, not a secret; meaningless after
+ * a restart).
+ */
+slot_id: string | null, 
+/**
+ * Whether the new key was kept (copied, saved or revealed).
+ */
+key_kept: boolean, 
+/**
+ * The last failure to delete the old token, in words.
+ */
+delete_error: string | null, };
+
+/**
+ * What "Rotate" returns: the pending rotation and the new key's slot (never the key).
+ */
+export type RotationStarted = { rotation: PendingRotation, created: CreatedToken, 
+/**
+ * The label of the saved key that "Save to keychain" replaces, if the old key was saved.
+ */
+saved_key_label: string | null, 
+/**
+ * Set when the rotation could not be recorded on disk: it works now, but a restart forgets
+ * which token replaces which.
+ */
+warning: string | null, };
+
+/**
+ * What "Delete old token" returns.
+ */
+export type RotationFinished = { rotation_id: string, deleted_token_id: string, message: string, };
+
+/**
+ * The outcome of one "Keep alive".
+ */
+export type KeepAlive = { 
+/**
+ * The saved key's id.
+ */
+id: string, label: string, 
+/**
+ * Whether Mist accepted the key.
+ */
+ok: boolean, 
+/**
+ * The token as Mist shows it after the call (its new `last_used`), when this sign-in can
+ * see it.
+ */
+token: TokenView | null, message: string, };
+
+export type ExportFormat = "csv" | "json";
+
+/**
+ * What an export wrote.
+ */
+export type ExportSummary = { path: string, format: ExportFormat, rows: number, };
 
 /** Every error kind, in the backend's order. */
 export const ERROR_KINDS: readonly ErrorKind[] = [

@@ -427,6 +427,7 @@ pub(crate) async fn check_key(
                     privileges: Vec::new(),
                     message: format!("Mist no longer accepts this key: it was deleted, or removed after 90 days unused (or it belongs to another cloud than {}).", cloud.name),
                     warning: None,
+                    usage: None,
                 }, Some(KeyRefusal::Gone))
             }
             Err(Error::Forbidden(_)) => {
@@ -436,6 +437,7 @@ pub(crate) async fn check_key(
                     privileges: Vec::new(),
                     message: "Mist refused this key from this computer. It may be limited to other source IP addresses.".into(),
                     warning: None,
+                    usage: None,
                 }, Some(KeyRefusal::Refused))
             }
             Err(e) => return Err(e),
@@ -460,6 +462,7 @@ pub(crate) async fn check_key(
             privileges,
             message,
             warning: None,
+            usage: None,
         },
         None,
     )

@@ -87,5 +87,7 @@ pub(crate) async fn inventory(http: &Http, s: &Session) -> Result<Inventory> {
         user_tokens_error,
         orgs,
         fetched_at: t,
+        attention: 0,
+        saved_keys: Vec::new(),
     })
 }

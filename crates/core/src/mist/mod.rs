@@ -5,10 +5,12 @@
 pub mod auth;
 pub mod clouds;
 pub mod cookies;
+pub mod health;
 pub mod http;
 pub mod inventory;
 pub mod model;
 pub mod orgs;
+pub mod quota;
 mod state;
 pub mod tokens;
 pub mod validate;

@@ -158,6 +158,115 @@ pub struct TokenView {
     pub days_until_removal: i64,
     pub removal_risk: RemovalRisk,
     pub is_session_token: bool,
+    /// Why this token needs attention (empty when it does not), in words.
+    #[serde(default)]
+    pub health: Vec<HealthMark>,
+    /// Whether a key of this token is saved in this computer's keychain.
+    #[serde(default)]
+    pub saved: bool,
+    /// Set while this token is one half of a rotation that is not finished.
+    #[serde(default)]
+    pub rotation: Option<RotationMark>,
+}
+
+/// Why a token needs attention.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Hash, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum HealthReason {
+    /// Mist has no record of the token ever being used.
+    NeverUsed,
+    /// Mist removes it within 14 days if it stays unused.
+    RemovalSoon,
+    /// Past the 90 days unused: Mist may remove it at any time.
+    RemovalOverdue,
+    /// Super User on a whole organization, usable from any address.
+    BroadAdmin,
+    /// Mist no longer knows who created it (`created_by` is empty).
+    CreatorGone,
+    /// Another token in the same place has the same name.
+    DuplicateName,
+}
+
+/// One reason a token needs attention, with the words the list, the export and a screen reader
+/// use.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, TS)]
+pub struct HealthMark {
+    pub reason: HealthReason,
+    pub text: String,
+}
+
+/// Which half of a rotation a token is.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum RotationRole {
+    /// The token being replaced: deleted once the new key is kept and the admin says so.
+    Old,
+    /// The replacement.
+    New,
+}
+
+/// A token's part in a pending rotation, as the list shows it.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, TS)]
+pub struct RotationMark {
+    pub rotation_id: String,
+    pub role: RotationRole,
+    /// The other token of the pair.
+    pub other_id: String,
+    /// Whether the new key was kept (copied, saved or revealed): "Delete old token" is allowed.
+    pub key_kept: bool,
+    /// The last failure to delete the old token, in words.
+    pub delete_error: Option<String>,
+    /// What is going on, in words.
+    pub text: String,
+}
+
+/// A saved key's token, as the inventory of this sign-in sees it.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, TS)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum SavedTokenState {
+    /// The token exists: days until Mist removes it if unused.
+    Exists {
+        token_id: String,
+        days_until_removal: i64,
+        removal_risk: RemovalRisk,
+        last_used: Option<i64>,
+    },
+    /// The token's place was listed in this sign-in and the token is not in it.
+    Gone,
+    /// Not known in this sign-in (another cloud or account, or its organization's list failed).
+    Unknown,
+}
+
+/// A saved key (by its id in the saved-keys list) and its token's state.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, TS)]
+pub struct SavedKeyToken {
+    pub id: String,
+    pub label: String,
+    pub token: SavedTokenState,
+}
+
+/// Whose hourly quota of API calls a session or key spends.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum QuotaOwner {
+    /// The user's: shared by all of that user's tokens and their portal login.
+    User,
+    /// The org token's own.
+    OrgToken,
+}
+
+/// Calls this hour against Mist's limit (`GET /self/usage`).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, TS)]
+pub struct ApiUsage {
+    pub requests: u64,
+    pub limit: u64,
+    /// Whole percent of the limit used (may pass 100).
+    pub percent: u64,
+    /// 80 % or more of the limit used.
+    pub near_limit: bool,
+    pub owner: QuotaOwner,
+    /// Whose quota it is, in plain words.
+    pub text: String,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq, TS)]
@@ -175,6 +284,12 @@ pub struct Inventory {
     pub user_tokens_error: Option<Error>,
     pub orgs: Vec<OrgTokens>,
     pub fetched_at: i64,
+    /// How many tokens have at least one health mark.
+    #[serde(default)]
+    pub attention: u32,
+    /// Every saved key with its token's state in this inventory.
+    #[serde(default)]
+    pub saved_keys: Vec<SavedKeyToken>,
 }
 
 /// What the admin asks for when creating or changing an org token's access.
@@ -198,6 +313,9 @@ pub struct KeyTest {
     /// the test used the keychain's cloud only, and this says so.
     #[serde(default)]
     pub warning: Option<String>,
+    /// The quota this key spends, when Mist told (`/self/usage` with the key).
+    #[serde(default)]
+    pub usage: Option<ApiUsage>,
 }
 
 // ---- Raw shapes Mist answers with (lenient: unknown fields ignored, most fields optional) ----

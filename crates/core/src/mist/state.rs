@@ -11,10 +11,11 @@ use super::clouds::{self, Cloud};
 use super::http::{Auth, CookieJar, Http, DETECT_TIMEOUT};
 use super::inventory;
 use super::model::{
-    CloudInfo, CloudMatch, EmailLookup, Inventory, KeyTest, OrgDetails, PrivilegeInput,
-    SessionInfo, SignInResult, TokenKind, TokenView,
+    ApiUsage, CloudInfo, CloudMatch, EmailLookup, IdentityKind, Inventory, KeyTest, OrgDetails,
+    PrivilegeInput, SessionInfo, SignInResult, TokenKind, TokenView,
 };
 use super::orgs;
+use super::quota;
 use super::tokens;
 use super::validate::{mist_id, IdOf};
 use super::views;
@@ -28,6 +29,30 @@ pub struct MistState {
     pending: Mutex<Option<Pending>>,
     /// The last custom endpoint the admin typed (`resolve_cloud`), reachable as id "custom".
     custom: Mutex<Option<Cloud>>,
+    /// The last inventory of the current session, kept up to date by every change made through
+    /// the app, so marks (health, saved, rotation) and the export need no new requests.
+    cache: Mutex<Option<CachedInventory>>,
+}
+
+struct CachedInventory {
+    session: std::sync::Weak<Session>,
+    inventory: Inventory,
+}
+
+/// The tokens of one place of an inventory (the user's, or one org's), if that list was read.
+pub(crate) fn place_mut<'a>(
+    inv: &'a mut Inventory,
+    kind: TokenKind,
+    org_id: Option<&str>,
+) -> Option<&'a mut Vec<TokenView>> {
+    match kind {
+        TokenKind::User => inv.user_tokens.as_mut(),
+        TokenKind::Org => inv
+            .orgs
+            .iter_mut()
+            .find(|o| Some(o.org.id.as_str()) == org_id)
+            .and_then(|o| o.tokens.as_mut()),
+    }
 }
 
 impl std::fmt::Debug for MistState {
@@ -80,6 +105,7 @@ impl MistState {
             session: RwLock::new(None),
             pending: Mutex::new(None),
             custom: Mutex::new(None),
+            cache: Mutex::new(None),
         }
     }
 
@@ -419,7 +445,106 @@ impl MistState {
     pub async fn inventory(&self) -> Result<Inventory> {
         let s = self.current().await?;
         let r = inventory::inventory(&self.http, &s).await;
+        let inv = self.check(&s, r).await?;
+        *self.cache.lock().unwrap_or_else(|e| e.into_inner()) = Some(CachedInventory {
+            session: Arc::downgrade(&s),
+            inventory: inv.clone(),
+        });
+        Ok(inv)
+    }
+
+    /// The last inventory of the current session with every change made since, without a
+    /// request; `None` before the first inventory of this session.
+    pub async fn cached_inventory(&self) -> Option<Inventory> {
+        let s = self.current().await.ok()?;
+        let cache = self.cache.lock().unwrap_or_else(|e| e.into_inner());
+        cache
+            .as_ref()
+            .filter(|c| c.session.upgrade().is_some_and(|c| Arc::ptr_eq(&c, &s)))
+            .map(|c| c.inventory.clone())
+    }
+
+    /// Applies a change to the cached inventory of session `s` (nothing if it is another's).
+    fn edit_cache(&self, s: &Arc<Session>, f: impl FnOnce(&mut Inventory)) {
+        let mut cache = self.cache.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(c) = cache
+            .as_mut()
+            .filter(|c| c.session.upgrade().is_some_and(|c| Arc::ptr_eq(&c, s)))
+        {
+            f(&mut c.inventory);
+        }
+    }
+
+    /// Puts a token into the cache, replacing the one with its id.
+    fn cache_token(&self, s: &Arc<Session>, t: &TokenView) {
+        self.edit_cache(s, |inv| {
+            if let Some(list) = place_mut(inv, t.kind, t.org_id.as_deref()) {
+                match list.iter_mut().find(|x| x.id == t.id) {
+                    Some(x) => *x = t.clone(),
+                    None => list.push(t.clone()),
+                }
+            }
+        });
+    }
+
+    /// One token as Mist shows it now; the cache takes it.
+    pub async fn token(
+        &self,
+        kind: TokenKind,
+        org_id: Option<&str>,
+        token_id: &str,
+    ) -> Result<TokenView> {
+        let s = self.current().await?;
+        let r = tokens::get_token(&self.http, &s, kind, org_id, token_id).await;
+        let t = self.check(&s, r).await?;
+        self.cache_token(&s, &t);
+        Ok(t)
+    }
+
+    /// Creates a token to replace `token_id` (same name, privileges and source IPs, or the
+    /// `src_ips` given). Returns the old token as Mist shows it now, and the new one.
+    pub async fn create_replacement(
+        &self,
+        kind: TokenKind,
+        org_id: Option<&str>,
+        token_id: &str,
+        src_ips: Option<&[String]>,
+    ) -> Result<(TokenView, Created)> {
+        let s = self.current().await?;
+        let r = tokens::create_replacement(&self.http, &s, kind, org_id, token_id, src_ips).await;
+        let (old, token, key) = self.check(&s, r).await?;
+        self.cache_token(&s, &old);
+        self.cache_token(&s, &token);
+        Ok((
+            old,
+            Created {
+                token,
+                key,
+                cloud: s.info.cloud.clone(),
+            },
+        ))
+    }
+
+    /// The signed-in account's calls this hour against Mist's limit.
+    pub async fn api_usage(&self) -> Result<ApiUsage> {
+        let s = self.current().await?;
+        let id = &s.info.identity;
+        let r = quota::fetch(&self.http, s.base(), s.auth(), id.kind, id.email.as_deref()).await;
         self.check(&s, r).await
+    }
+
+    /// The quota a key spends (`/self/usage` with the key, on its bound cloud).
+    pub async fn key_usage(
+        &self,
+        cloud: &Cloud,
+        key: &SecretString,
+        test: &KeyTest,
+    ) -> Result<ApiUsage> {
+        let (kind, who) = match &test.identity {
+            Some(i) => (i.kind, i.email.as_deref()),
+            None => (IdentityKind::OrgToken, None),
+        };
+        quota::fetch(&self.http, &cloud.api_url, Auth::Token(key), kind, who).await
     }
 
     /// The signed-in admin's own user tokens (one request).
@@ -454,6 +579,7 @@ impl MistState {
         let s = self.current().await?;
         let r = tokens::create_user_token(&self.http, &s, name).await;
         let (token, key) = self.check(&s, r).await?;
+        self.cache_token(&s, &token);
         Ok(Created {
             token,
             key,
@@ -471,6 +597,7 @@ impl MistState {
         let s = self.current().await?;
         let r = tokens::create_org_token(&self.http, &s, org_id, name, privileges, src_ips).await;
         let (token, key) = self.check(&s, r).await?;
+        self.cache_token(&s, &token);
         Ok(Created {
             token,
             key,
@@ -487,7 +614,9 @@ impl MistState {
     ) -> Result<TokenView> {
         let s = self.current().await?;
         let r = tokens::rename_token(&self.http, &s, kind, org_id, token_id, name).await;
-        self.check(&s, r).await
+        let t = self.check(&s, r).await?;
+        self.cache_token(&s, &t);
+        Ok(t)
     }
 
     /// Changes an org token's privileges (its name stays). There is no `src_ips` argument: Mist
@@ -500,7 +629,9 @@ impl MistState {
     ) -> Result<TokenView> {
         let s = self.current().await?;
         let r = tokens::update_org_token_access(&self.http, &s, org_id, token_id, privileges).await;
-        self.check(&s, r).await
+        let t = self.check(&s, r).await?;
+        self.cache_token(&s, &t);
+        Ok(t)
     }
 
     pub async fn delete_token(
@@ -511,7 +642,13 @@ impl MistState {
     ) -> Result<()> {
         let s = self.current().await?;
         let r = tokens::delete_token(&self.http, &s, kind, org_id, token_id).await;
-        self.check(&s, r).await
+        self.check(&s, r).await?;
+        self.edit_cache(&s, |inv| {
+            if let Some(list) = place_mut(inv, kind, org_id) {
+                list.retain(|t| t.id != token_id);
+            }
+        });
+        Ok(())
     }
 
     /// Who is this key, and does it still work? (For saved keys.) A refused key is `valid: false`.

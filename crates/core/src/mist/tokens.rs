@@ -344,3 +344,91 @@ pub(crate) async fn delete_token(
         _ => Err(r.error(s.auth(), action)),
     }
 }
+
+/// One token as Mist shows it now (for its `last_used` after a keep-alive call).
+pub(crate) async fn get_token(
+    http: &Http,
+    s: &Session,
+    kind: TokenKind,
+    org_id: Option<&str>,
+    token_id: &str,
+) -> Result<TokenView> {
+    mist_id(IdOf::Token, token_id)?;
+    match (kind, org_id) {
+        (TokenKind::User, _) => {
+            let path = format!("/self/apitokens/{token_id}");
+            let raw: RawToken = http
+                .json(&Call::get(s.base(), path, s.auth()).action("see your API tokens"))
+                .await?;
+            Ok(user_view(&raw, s, now()))
+        }
+        (TokenKind::Org, Some(o)) => {
+            mist_id(IdOf::Org, o)?;
+            let org = s.org(o).cloned().ok_or_else(unknown_org)?;
+            let raw = get_org_token(http, s, o, token_id).await?;
+            Ok(org_view(&raw, &org, s, now()))
+        }
+        (TokenKind::Org, None) => Err(Error::invalid(
+            "org_id",
+            "Choose the organization this token belongs to.",
+        )),
+    }
+}
+
+/// A token's replacement: a new token with the same name, the same privileges and the same
+/// source IPs (or `src_ips`, when the admin changes them, validated as at create). Returns the
+/// old token as Mist shows it now, and the new one with its key. Nothing is deleted here.
+pub(crate) async fn create_replacement(
+    http: &Http,
+    s: &Session,
+    kind: TokenKind,
+    org_id: Option<&str>,
+    token_id: &str,
+    src_ips: Option<&[String]>,
+) -> Result<(TokenView, TokenView, SecretString)> {
+    mist_id(IdOf::Token, token_id)?;
+    match (kind, org_id) {
+        (TokenKind::User, _) => {
+            if src_ips.is_some_and(|ips| !ips.is_empty()) {
+                return Err(Error::invalid(
+                    "src_ips",
+                    "Personal (user) tokens cannot be limited to source IPs in Mist; only org tokens can.",
+                ));
+            }
+            let old = get_token(http, s, kind, None, token_id).await?;
+            let (new, key) = create_user_token(http, s, &old.name).await?;
+            Ok((old, new, key))
+        }
+        (TokenKind::Org, Some(o)) => {
+            mist_id(IdOf::Org, o)?;
+            let org = s.org(o).cloned().ok_or_else(unknown_org)?;
+            let raw = get_org_token(http, s, o, token_id).await?;
+            let privileges: Vec<PrivilegeInput> = raw
+                .privileges
+                .as_deref()
+                .unwrap_or_default()
+                .iter()
+                .map(|p| PrivilegeInput {
+                    scope: p.scope.clone(),
+                    role: p.role.clone(),
+                    site_id: p.site_id.clone(),
+                    sitegroup_id: p
+                        .sitegroup_id
+                        .clone()
+                        .or_else(|| p.sitegroup_ids.as_ref().and_then(|v| v.first().cloned())),
+                })
+                .collect();
+            let ips = match src_ips {
+                Some(ips) => ips.to_vec(),
+                None => raw.src_ips.clone().unwrap_or_default(),
+            };
+            let old = org_view(&raw, &org, s, now());
+            let (new, key) = create_org_token(http, s, o, &raw.name, &privileges, &ips).await?;
+            Ok((old, new, key))
+        }
+        (TokenKind::Org, None) => Err(Error::invalid(
+            "org_id",
+            "Choose the organization this token belongs to.",
+        )),
+    }
+}

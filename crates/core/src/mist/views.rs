@@ -70,10 +70,15 @@ pub(crate) fn access_summary(privs: &[RawPrivilege]) -> String {
     }
 }
 
+fn with_own_marks(mut t: TokenView) -> TokenView {
+    t.health = super::health::own_marks(&t);
+    t
+}
+
 /// A user token as the UI shows it.
 pub(crate) fn user_view(raw: &RawToken, s: &Session, now: i64) -> TokenView {
     let days = days_until_removal(raw.created_time.unwrap_or(now), raw.last_used, now);
-    TokenView {
+    with_own_marks(TokenView {
         id: raw.id.clone(),
         kind: TokenKind::User,
         org_id: None,
@@ -89,14 +94,17 @@ pub(crate) fn user_view(raw: &RawToken, s: &Session, now: i64) -> TokenView {
         days_until_removal: days,
         removal_risk: removal_risk(days),
         is_session_token: s.is_session_token(&raw.id),
-    }
+        health: Vec::new(),
+        saved: false,
+        rotation: None,
+    })
 }
 
 /// An org token as the UI shows it.
 pub(crate) fn org_view(raw: &RawToken, org: &OrgInfo, s: &Session, now: i64) -> TokenView {
     let days = days_until_removal(raw.created_time.unwrap_or(now), raw.last_used, now);
     let privs = raw.privileges.clone().unwrap_or_default();
-    TokenView {
+    with_own_marks(TokenView {
         id: raw.id.clone(),
         kind: TokenKind::Org,
         org_id: Some(org.id.clone()),
@@ -112,7 +120,10 @@ pub(crate) fn org_view(raw: &RawToken, org: &OrgInfo, s: &Session, now: i64) -> 
         days_until_removal: days,
         removal_risk: removal_risk(days),
         is_session_token: s.is_session_token(&raw.id),
-    }
+        health: Vec::new(),
+        saved: false,
+        rotation: None,
+    })
 }
 
 #[cfg(test)]

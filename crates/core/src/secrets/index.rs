@@ -205,11 +205,8 @@ impl Index {
         self.write(rows, &[])
     }
 
-    /// Replaces the file atomically: a 0600 temp file beside it in a 0700 folder, synced,
-    /// renamed over, then the folder synced so the rename survives a crash.
+    /// Replaces the file atomically (see [`write_private`]).
     fn write(&self, rows: &[IndexRow], moved_aside: &[MovedAside]) -> Result<()> {
-        let dir = self.path.parent().unwrap_or(Path::new("."));
-        private_dir(dir).map_err(|e| io_error("create the folder for", dir, e))?;
         let file = IndexFile {
             version: 1,
             keys: rows.to_vec(),
@@ -217,24 +214,32 @@ impl Index {
         };
         let json = serde_json::to_vec_pretty(&file)
             .map_err(|e| Error::Internal(format!("Could not write the saved keys list: {e}")))?;
-        let tmp = dir.join(format!(
-            ".{INDEX_FILE}.{}.tmp",
-            uuid::Uuid::new_v4().simple()
-        ));
-        let result = (|| {
-            let mut f = private_file(&tmp)?;
-            f.write_all(&json)?;
-            f.sync_all()?;
-            drop(f);
-            std::fs::rename(&tmp, &self.path)?;
-            sync_dir(dir)
-        })();
-        if let Err(e) = result {
-            let _ = std::fs::remove_file(&tmp);
-            return Err(io_error("save", &self.path, e));
-        }
-        Ok(())
+        write_private(&self.path, &json).map_err(|e| io_error("save", &self.path, e))
     }
+}
+
+/// Replaces `path` atomically with `bytes`: a 0600 temp file beside it in a 0700 folder, synced,
+/// renamed over, then the folder synced so the rename survives a crash.
+pub(crate) fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    private_dir(dir)?;
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = dir.join(format!(".{name}.{}.tmp", uuid::Uuid::new_v4().simple()));
+    let result = (|| {
+        let mut f = private_file(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        drop(f);
+        std::fs::rename(&tmp, path)?;
+        sync_dir(dir)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
 }
 
 #[cfg(test)]

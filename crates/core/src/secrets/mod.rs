@@ -5,6 +5,7 @@ pub mod clipboard;
 pub mod exit;
 pub mod index;
 pub mod keychain;
+pub mod rotations;
 pub mod slots;
 pub mod vault;
 pub mod wall;
@@ -105,6 +106,8 @@ pub struct SecretsState {
     pub slots: RevealSlots,
     pub vault: Vault,
     pub clipboard: ClipboardPolicy,
+    /// Unfinished rotations, beside the saved-keys index.
+    pub rotations: rotations::Rotations,
 }
 
 impl std::fmt::Debug for SecretsState {
@@ -139,9 +142,11 @@ impl SecretsState {
     }
 
     fn build(data_dir: Option<PathBuf>, clipboard: Arc<dyn Clipboard>, c: SecretsConfig) -> Self {
+        let vault = Vault::new(Keychain::new(c.service, c.store), data_dir);
         Self {
             slots: RevealSlots::new(c.slot_ttl, c.clock),
-            vault: Vault::new(Keychain::new(c.service, c.store), data_dir),
+            rotations: rotations::Rotations::new(vault.clone()),
+            vault,
             clipboard: ClipboardPolicy::new(clipboard, c.clear_after),
         }
     }

@@ -449,6 +449,60 @@ impl Vault {
         .await
     }
 
+    /// Every index row (no secret, no keychain access): for the token list's "Saved" marks.
+    /// Without a data folder there are none.
+    pub async fn rows(&self) -> Result<Vec<IndexRow>> {
+        self.blocking(|inner| match inner.index() {
+            Ok(index) => Ok(index.load()?.rows),
+            Err(_) => Ok(Vec::new()),
+        })
+        .await
+    }
+
+    /// Puts a new key into an existing saved entry (a rotation): same id, the new token's
+    /// metadata, bound to the new token's cloud, under `label`. The old key is overwritten in the
+    /// keychain, so whatever reads this entry gets the new key.
+    pub async fn replace(
+        &self,
+        id: &str,
+        key: SecretString,
+        meta: SlotMeta,
+        label: &str,
+    ) -> Result<SavedKey> {
+        let label = clean_label(label)?;
+        let id = id.to_string();
+        self.blocking(move |inner| {
+            let (mut rows, i) = inner.find(&id)?;
+            if meta.cloud_api.is_empty() {
+                return Err(Error::Internal(
+                    "The new key's cloud is not known, so it cannot replace a saved key.".into(),
+                ));
+            }
+            inner.keychain.set(&id, &pack(&meta.cloud_api, &key)?)?;
+            let row = &mut rows[i];
+            row.label = label;
+            row.token_id = Some(meta.token_id);
+            row.token_name = Some(meta.token_name);
+            row.kind = meta.kind;
+            row.org_id = meta.org_id;
+            row.org_name = meta.org_name;
+            row.cloud_name = meta.cloud_name;
+            row.cloud_api = meta.cloud_api;
+            row.saved_at = now_epoch();
+            inner.index()?.save(&rows).map_err(|e| {
+                Error::Internal(format!(
+                    "The new key is in the keychain under “{}”, but the list of saved keys could                      not be updated, so it still names the old token. ({e})",
+                    rows[i].label
+                ))
+            })?;
+            Ok(SavedKey {
+                row: rows.swap_remove(i),
+                status: KeyStatus::Ok,
+            })
+        })
+        .await
+    }
+
     /// The saved key's index row (no secret, no keychain access).
     pub async fn row(&self, id: &str) -> Result<IndexRow> {
         let id = id.to_string();
