@@ -959,6 +959,32 @@ impl Db {
             *c = t - 60 * DAY;
             *l = Some(t - 3 * DAY);
         });
+        // Acme Labs shows the other health marks: a Super User token usable from anywhere whose
+        // creator is gone and that is past the 90 days, and two tokens with the same name.
+        let legacy = self.add_org_token(
+            &labs,
+            "legacy sync",
+            vec![json!({"scope": "org", "role": "admin"})],
+            vec![],
+            None,
+        );
+        self.with_token(&legacy, |c, l| {
+            *c = t - 400 * DAY;
+            *l = Some(t - 95 * DAY);
+        });
+        for (i, days) in [1, 5].into_iter().enumerate() {
+            let backup = self.add_org_token(
+                &labs,
+                "backup",
+                vec![json!({"scope": "org", "role": "read"})],
+                vec![],
+                Some("admin@example.com".to_string()),
+            );
+            self.with_token(&backup, |c, l| {
+                *c = t - (20 + i as i64) * DAY;
+                *l = Some(t - days * DAY);
+            });
+        }
     }
 
     pub fn seed_bulk(&mut self, admin_email: &str, orgs: usize, tokens_per_org: usize) {

@@ -6,7 +6,6 @@
 use std::sync::Arc;
 
 use mist_token_core::mist::TokenKind;
-use mist_token_core::secrets::{MemoryClipboard, SecretsConfig, SecretsState};
 use mist_token_core::{AppState, Error};
 use secrecy::ExposeSecret;
 
@@ -19,14 +18,7 @@ fn app(
     store: &Arc<keyring_core::mock::Store>,
     dir: &std::path::Path,
 ) -> AppState {
-    let config = SecretsConfig {
-        clear_after: None,
-        ..SecretsConfig::default()
-    }
-    .with_store(store.clone());
-    let mut state = AppState::new(state_for(sim));
-    state.secrets = SecretsState::new(dir.to_path_buf(), Arc::new(MemoryClipboard::new()), config);
-    state
+    crate::support::secrets::app_over(state_for(sim), store, dir).0
 }
 
 #[tokio::test]

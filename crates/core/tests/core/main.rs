@@ -10,6 +10,7 @@ mod support;
 mod errors;
 mod flows;
 mod keychain;
+mod lifecycle;
 mod safety;
 mod tokens;
 mod usage_examples;

@@ -10,10 +10,8 @@ use mist_sim::{Sim, SimConfig, SimHandle};
 use mist_token_core::mist::auth::key_hint;
 use mist_token_core::mist::{Cloud, MistState, PrivilegeInput, SignInResult, TokenKind, TokenView};
 use mist_token_core::secrets::index::{Index, IndexRow, INDEX_FILE};
-use mist_token_core::secrets::{
-    Keychain, ManualClock, MemoryClipboard, RevealSlots, SecretsConfig, SecretsState, SlotMeta,
-};
-use mist_token_core::{AppState, Error};
+use mist_token_core::secrets::{Keychain, ManualClock, RevealSlots, SlotMeta};
+use mist_token_core::Error;
 use secrecy::SecretString;
 use serde_json::json;
 
@@ -44,22 +42,7 @@ fn temp_dir(tag: &str) -> PathBuf {
     d
 }
 
-/// An app state over `mist`, keyring-core's mock store, a memory clipboard and `dir`.
-fn app(
-    mist: MistState,
-    store: &Arc<keyring_core::mock::Store>,
-    dir: &Path,
-) -> (AppState, Arc<MemoryClipboard>) {
-    let clip = Arc::new(MemoryClipboard::new());
-    let config = SecretsConfig {
-        clear_after: None,
-        ..SecretsConfig::default()
-    }
-    .with_store(store.clone());
-    let mut state = AppState::new(mist);
-    state.secrets = SecretsState::new(dir.to_path_buf(), clip.clone(), config);
-    (state, clip)
-}
+use crate::support::secrets::app_over as app;
 
 fn meta_at(api: &str) -> SlotMeta {
     SlotMeta {

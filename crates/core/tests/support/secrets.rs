@@ -88,3 +88,21 @@ pub fn files_text(dir: &std::path::Path) -> Vec<(PathBuf, String)> {
     }
     out
 }
+
+/// An app state over `mist`, keyring-core's mock store (shared across "restarts" when the same
+/// store is passed again), a memory clipboard that is never cleared, and `dir` as the data dir.
+pub fn app_over(
+    mist: mist_token_core::mist::MistState,
+    store: &Arc<keyring_core::mock::Store>,
+    dir: &std::path::Path,
+) -> (mist_token_core::AppState, Arc<MemoryClipboard>) {
+    let clip = Arc::new(MemoryClipboard::new());
+    let config = SecretsConfig {
+        clear_after: None,
+        ..SecretsConfig::default()
+    }
+    .with_store(store.clone());
+    let mut state = mist_token_core::AppState::new(mist);
+    state.secrets = SecretsState::new(dir.to_path_buf(), clip.clone(), config);
+    (state, clip)
+}
