@@ -16,14 +16,15 @@ DEMO SEED (--seed demo, the default). Every demo account's password is `demo-pas
   sso@example.com       SSO account: lookup gives sso_url, password login refused
 Pre-existing tokens: admin@example.com has user tokens \"laptop scripts\" (used today) and
 \"old integration\" (last used 80 days ago); \"Acme Retail\" has org tokens \"monitoring\" (read,
-never used) and \"ci pipeline\" (write, src_ips [\"10.0.0.0/8\"]). Their keys are random and
-never shown; create your own token to get a key.
+never used) and \"ci pipeline\" (write, src_ips [\"10.0.0.0/8\"]); \"Acme Labs\" has \"legacy sync\"
+(admin, no src_ips, creator gone, last used 95 days ago) and two tokens named \"backup\". Their keys
+are random and never shown; create your own token to get a key.
 
 FAULTS: --fault METHOD:PATH_CONTAINS:KIND (repeatable). METHOD is GET, POST, PUT, DELETE or *
 (any). KIND is one of 500, 502, 503, 504 (HTML error page like a proxy's), malformed (truncated
 JSON), drop (the request is processed, then the connection is closed without a response),
 slow (the answer comes after 120 s), 429 (rate limited, Retry-After: 60).
-Example: --fault 'POST:/apitokens:drop'
+Example: --fault 'POST:/apitokens:drop'   (a failed rotation: --fault 'DELETE:/apitokens/:502')
 
 The line MIST_SIM_URL=http://127.0.0.1:PORT is printed on stdout once the server listens.
 
