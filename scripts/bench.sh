@@ -132,6 +132,18 @@ else
   echo "inventory_note=examples/bench_inventory.rs does not exist yet" >"$out/inventory.txt"
 fi
 
+# --- the token lifecycle's CPU work (issue 13) ---------------------------------------------------
+say "health marks and export of 2,000 tokens (examples/bench_lifecycle.rs)"
+# Dev profile, like the inventory benchmark: an unoptimised build is the slower one, so a target
+# met here is met by the release build too.
+if nice -n 10 cargo run -q --features custom-protocol --example bench_lifecycle \
+     >"$out/lifecycle.raw" 2>"$out/lifecycle.log"; then
+  sed -n 's/^\([A-Za-z0-9_.]*\)=/lifecycle.\1=/p' "$out/lifecycle.raw" >"$out/lifecycle.txt"
+else
+  tail -n 20 "$out/lifecycle.log" >&2
+  echo "lifecycle_note=examples/bench_lifecycle.rs failed (log: $out/lifecycle.log)" >"$out/lifecycle.txt"
+fi
+
 # --- the table ----------------------------------------------------------------------------------
 say "results"
 "$driver" report "$out"/*.txt | tee artifacts/bench.md

@@ -276,6 +276,43 @@ pub fn print(files: &[String]) {
         }
     }
 
+    // 7. The token lifecycle (examples/bench_lifecycle.rs, keys prefixed with "lifecycle.").
+    let life = |k: &str| num(&format!("lifecycle.{k}"));
+    let size = format!(
+        "{} orgs, {} tokens",
+        life("orgs").map_or("102".into(), |v| format!("{v:.0}")),
+        life("tokens").map_or("2,007".into(), |v| format!("{v:.0}")),
+    );
+    let ms2 = |v: Option<f64>| v.map_or(nm.to_string(), |v| format!("{v:.1} ms"));
+    let why = text("lifecycle_note")
+        .map(|n| format!(" ({n})"))
+        .unwrap_or_default();
+    for (metric, key, target, limit) in [
+        ("Health marks", "health_ms", "< 20 ms", 20.0),
+        (
+            "Marked inventory (health, Saved, rotations, saved keys)",
+            "marked_ms",
+            "–",
+            f64::NAN,
+        ),
+        ("Export as CSV", "export_csv_ms", "< 200 ms", 200.0),
+        ("Export as JSON", "export_json_ms", "< 200 ms", 200.0),
+    ] {
+        let v = life(key);
+        t.row([
+            &format!("{metric}, {size} (dev build, median of 21){why}"),
+            &ms2(v),
+            "–",
+            "–",
+            target,
+            if limit.is_nan() {
+                "–"
+            } else {
+                yes_no(v.map(|v| v < limit))
+            },
+        ]);
+    }
+
     // Print.
     if let Some(m) = text("machine.summary") {
         println!("Machine: {m}\n");
