@@ -8,6 +8,7 @@
 mod support;
 
 mod capabilities;
+mod lifecycle_commands;
 mod secrets_commands;
 mod secrets_leak;
 mod secrets_test_key;
