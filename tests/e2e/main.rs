@@ -10,6 +10,7 @@
 mod flows_clipboard;
 mod flows_errors;
 mod flows_keys;
+mod flows_lifecycle;
 mod flows_platform;
 mod flows_safety;
 mod flows_signin;
