@@ -292,7 +292,7 @@ describe('Export', () => {
   });
 
   it('shows a failed export in an alert', async () => {
-    const { user } = setup({ inventory: inventoryOf(), export_inventory: () => fail({ kind: 'io', message: 'The file could not be written: permission denied.' }) });
+    const { user } = setup({ inventory: inventoryOf(), export_inventory: () => fail({ kind: 'internal', message: 'The file could not be written: permission denied.' }) });
     await screen.findByRole('heading', { name: 'My tokens' });
     await user.click(screen.getByRole('button', { name: 'Export' }));
     expect(await screen.findByRole('alert')).toHaveTextContent('The file could not be written: permission denied.');
