@@ -3,6 +3,8 @@ import { render, screen, waitFor, within } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
 import RevealDialog from './RevealDialog.svelte';
 import { argsOf, cmds, fail, fakeSlots, mockCommands, orgToken } from '../test/ipc';
+import { axeViolations, describeViolations } from '../test/axeCheck';
+import type { RotationStarted } from './api';
 
 const KEY = 'Ab12Cd34Ef56Gh78Ij90Kl12Mn34Op56Qr78St90Uv12Wx34Yz56';
 const created = { token: orgToken({ name: 'CI pipeline' }), slot: { slot_id: 'slot-9', expires_in_s: 600 } };
@@ -142,4 +144,119 @@ describe('Reveal dialog', () => {
       expect(within(dialog).getByRole('button', { name })).toBeDisabled();
     }
   });
+});
+
+describe('Reveal dialog of a rotation', () => {
+  const rotation = (over: Partial<RotationStarted> = {}): RotationStarted => ({
+    rotation: {
+      id: 'rot-1',
+      kind: 'org',
+      org_id: 'org-acme',
+      org_name: 'Acme Retail',
+      cloud_api: 'https://api.mist.com',
+      name: 'CI pipeline',
+      old_token_id: 'otok-old',
+      new_token_id: 'otok-1',
+      old_key_hint: 'oooo...oooo',
+      new_key_hint: 'abcd...wxyz',
+      started_at: 0,
+      saved_key_id: 'k1',
+      slot_id: 'slot-9',
+      key_kept: false,
+      delete_error: null,
+    },
+    created,
+    saved_key_label: 'CI prod',
+    warning: null,
+    ...over,
+  });
+
+  function setupRot(r: RotationStarted, handlers: Record<string, unknown> = {}) {
+    const calls = mockCommands({ ...fakeSlots(KEY), delete_token: null, ...handlers });
+    const onclose = vi.fn();
+    const res = render(RevealDialog, { created, rotation: r, onclose });
+    return { calls, onclose, user: userEvent.setup(), dialog: screen.getByRole('dialog'), container: res.container };
+  }
+
+  it('saves under the old key’s label and says it replaces that saved key', async () => {
+    const { calls, user, dialog } = setupRot(rotation());
+    expect(within(dialog).getByLabelText('Keychain label')).toHaveValue('CI prod');
+    const save = within(dialog).getByRole('button', { name: 'Save to keychain' });
+    expect(save).toHaveAccessibleDescription('Replaces the saved key “CI prod” with the new key');
+    await user.click(save);
+    await within(dialog).findByText('Saved in the keychain as “CI prod”.');
+    expect(argsOf(calls, 'save_key')).toEqual([{ slotId: 'slot-9', label: 'CI prod' }]);
+  });
+
+  it('offers "Delete old token" only once the new key was kept', async () => {
+    const { calls, onclose, user, dialog } = setupRot(rotation({ saved_key_label: null }), {
+      finish_rotation: { rotation_id: 'rot-1', deleted_token_id: 'otok-old', message: 'The old token “CI pipeline” (key oooo...oooo) is deleted.' },
+    });
+    expect(within(dialog).getByLabelText('Keychain label')).toHaveValue('CI pipeline');
+    expect(within(dialog).queryByText(/Replaces the saved key/)).not.toBeInTheDocument();
+    expect(dialog).toHaveTextContent('The old “CI pipeline” (key oooo...oooo) still exists and keeps working.');
+    const del = within(dialog).getByRole('button', { name: 'Delete old token' });
+    expect(del).toBeDisabled();
+    expect(del).toHaveAccessibleDescription(/Keep the new key first \(reveal, copy or save it\): until then the old token stays\./);
+    await user.click(within(dialog).getByRole('button', { name: 'Reveal key' }));
+    await within(dialog).findByLabelText('API key');
+    await waitFor(() => expect(del).toBeEnabled());
+    expect(del).toHaveAccessibleDescription(/Deletes the old token in Mist/);
+    await user.click(del);
+    await waitFor(() =>
+      expect(onclose).toHaveBeenCalledWith({
+        deleted: false,
+        finished: { rotation_id: 'rot-1', deleted_token_id: 'otok-old', message: 'The old token “CI pipeline” (key oooo...oooo) is deleted.' },
+      }),
+    );
+    expect(argsOf(calls, 'finish_rotation')).toEqual([{ rotationId: 'rot-1' }]);
+    expect(cmds(calls)).toContain('dismiss_key');
+    expect(cmds(calls)).not.toContain('delete_token');
+  });
+
+  it('shows a failed delete plainly and retries', async () => {
+    let n = 0;
+    const { calls, onclose, user, dialog } = setupRot(rotation(), {
+      finish_rotation: () =>
+        ++n === 1
+          ? fail({ kind: 'network', message: 'The new token works, but the old token “CI pipeline” of Acme Retail (key oooo...oooo) still exists in Mist: deleting it failed.' })
+          : { rotation_id: 'rot-1', deleted_token_id: 'otok-old', message: 'Deleted.' },
+    });
+    await user.click(within(dialog).getByRole('button', { name: 'Copy key' }));
+    await within(dialog).findByText('Copied. The clipboard clears in 30 s');
+    await user.click(within(dialog).getByRole('button', { name: 'Delete old token' }));
+    expect(await within(dialog).findByRole('alert')).toHaveTextContent('the old token “CI pipeline” of Acme Retail (key oooo...oooo) still exists in Mist');
+    expect(onclose).not.toHaveBeenCalled();
+    await user.click(within(dialog).getByRole('button', { name: 'Delete old token' }));
+    await waitFor(() => expect(onclose).toHaveBeenCalledWith({ deleted: false, finished: { rotation_id: 'rot-1', deleted_token_id: 'otok-old', message: 'Deleted.' } }));
+    expect(argsOf(calls, 'finish_rotation')).toHaveLength(2);
+  });
+
+  it('closing without deleting leaves the rotation pending; the warning is shown', async () => {
+    const { calls, onclose, user, dialog } = setupRot(rotation({ warning: 'The app could not record the rotation.' }));
+    expect(within(dialog).getByText(/The app could not record the rotation\./)).toHaveTextContent(/^Warning:/);
+    await user.click(within(dialog).getByRole('button', { name: 'Done' }));
+    // Not kept: the usual question, which says the old token keeps working.
+    expect(dialog).toHaveTextContent(/The old token \(key oooo\.\.\.oooo\) keeps working\. Delete the new token instead\?/);
+    await user.click(within(dialog).getByRole('button', { name: 'Go back' }));
+    await user.click(within(dialog).getByRole('button', { name: 'Copy key' }));
+    await within(dialog).findByText('Copied. The clipboard clears in 30 s');
+    await user.click(within(dialog).getByRole('button', { name: 'Done' }));
+    expect(onclose).toHaveBeenCalledWith({ deleted: false });
+    expect(cmds(calls)).not.toContain('finish_rotation');
+  });
+
+  for (const theme of ['light', 'dark'] as const) {
+    it(`has no axe WCAG 2.1 AA violations with the rotation step (${theme} theme)`, async () => {
+      const { container, user, dialog } = setupRot(rotation({ warning: 'Not recorded.' }), {
+        finish_rotation: () => fail({ kind: 'server', message: 'The old token still exists.' }),
+      });
+      await user.click(within(dialog).getByRole('button', { name: 'Copy key' }));
+      await within(dialog).findByText('Copied. The clipboard clears in 30 s');
+      await user.click(within(dialog).getByRole('button', { name: 'Delete old token' }));
+      await within(dialog).findByText('The old token still exists.');
+      const v = await axeViolations(container, theme);
+      expect(v, describeViolations(v)).toEqual([]);
+    });
+  }
 });

@@ -437,6 +437,8 @@ describe('Create from the list', () => {
     const { calls, user } = setup({
       inventory: inventoryOf(),
       create_user_token: { token: newTok, slot: { slot_id: 's-new', expires_in_s: 600 } },
+      // The backend's marked inventory after the create replaces the local one.
+      current_inventory: inventoryOf({ user_tokens: [token(), { ...newTok, health: [{ reason: 'never_used', text: 'Never used.' }] }], attention: 1 }),
       ...fakeSlots(),
     });
     await screen.findByRole('heading', { name: 'My tokens' });
@@ -453,7 +455,8 @@ describe('Create from the list', () => {
     await user.click(within(reveal).getByRole('button', { name: 'Done' }));
     await waitFor(() => expect(screen.queryByRole('dialog')).not.toBeInTheDocument());
     // Copy, then the backend's word on the slot (after the copy, and again before closing).
-    expect(cmds(calls)).toEqual(['inventory', 'create_user_token', 'copy_key', 'slot_status', 'slot_status', 'dismiss_key']);
+    expect(cmds(calls)).toEqual(['inventory', 'create_user_token', 'current_inventory', 'copy_key', 'slot_status', 'slot_status', 'dismiss_key']);
+    expect(within(row('new-1')).getByText('Never used.')).toBeInTheDocument();
     expect(screen.getByRole('button', { name: 'Create token' })).toHaveFocus();
   });
 

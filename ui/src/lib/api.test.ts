@@ -1,5 +1,17 @@
 import { describe, it, expect } from 'vitest';
-import { asAppError, createOrgToken, deleteToken, renameToken, signInPassword, signInToken, signOut, revealKey } from './api';
+import {
+  asAppError,
+  createOrgToken,
+  deleteToken,
+  finishRotation,
+  keepAlive,
+  renameToken,
+  signInPassword,
+  signInToken,
+  signOut,
+  revealKey,
+  startRotation,
+} from './api';
 import { argsOf, fail, mockCommands } from '../test/ipc';
 
 describe('asAppError', () => {
@@ -49,6 +61,20 @@ describe('command wrappers', () => {
     expect(argsOf(calls, 'rename_token')[0]).toEqual({ kind: 'org', orgId: 'o1', tokenId: 't1', name: 'new' });
     expect(argsOf(calls, 'delete_token')[0]).toEqual({ kind: 'user', orgId: null, tokenId: 't2' });
     expect(argsOf(calls, 'sign_out')[0]).toEqual({ forgetRemembered: true });
+  });
+
+  it('send the lifecycle commands their arguments', async () => {
+    const calls = mockCommands({ start_rotation: null, finish_rotation: null, keep_alive: [] });
+    await startRotation('org', 'o1', 't1', null);
+    await startRotation('org', 'o1', 't1', ['10.0.0.0/8']);
+    await finishRotation('r1');
+    await keepAlive(['k1', 'k2']);
+    expect(argsOf(calls, 'start_rotation')).toEqual([
+      { kind: 'org', orgId: 'o1', tokenId: 't1', srcIps: null },
+      { kind: 'org', orgId: 'o1', tokenId: 't1', srcIps: ['10.0.0.0/8'] },
+    ]);
+    expect(argsOf(calls, 'finish_rotation')).toEqual([{ rotationId: 'r1' }]);
+    expect(argsOf(calls, 'keep_alive')).toEqual([{ ids: ['k1', 'k2'] }]);
   });
 
   it('reject with an AppError', async () => {

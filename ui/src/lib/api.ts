@@ -5,18 +5,23 @@ import { invoke } from '@tauri-apps/api/core';
 
 import { ERROR_KINDS } from './bindings';
 import type {
+  ApiUsage,
   AppError,
   CloudInfo,
   CopyResult,
   CreatedToken,
   EmailLookup,
   ErrorKind,
+  ExportSummary,
   Inventory,
+  KeepAlive,
   KeyTest,
   OrgDetails,
   OrgTokens,
   PrivilegeInput,
   RevealedKey,
+  RotationFinished,
+  RotationStarted,
   SavedKey,
   SavedKeyList,
   SessionInfo,
@@ -97,6 +102,21 @@ export const updateOrgTokenAccess = (orgId: string, tokenId: string, privileges:
   call<TokenView>('update_org_token_access', { orgId, tokenId, privileges });
 export const deleteToken = (kind: TokenKind, orgId: string | null, tokenId: string) =>
   call<null>('delete_token', { kind, orgId, tokenId });
+/** The inventory as changed in the app since it was fetched, marked again, without a request to Mist. */
+export const currentInventory = () => call<Inventory>('current_inventory');
+
+// ---- token lifecycle ----
+/** Rotate, step one: creates the replacement (`srcIps` null = keep the old token's). Nothing is deleted. */
+export const startRotation = (kind: TokenKind, orgId: string | null, tokenId: string, srcIps: string[] | null) =>
+  call<RotationStarted>('start_rotation', { kind, orgId, tokenId, srcIps });
+/** Rotate, step two ("Delete old token"): refused until the new key was kept. */
+export const finishRotation = (rotationId: string) => call<RotationFinished>('finish_rotation', { rotationId });
+/** Writes the inventory where the admin chooses (native dialog); null when cancelled. */
+export const exportInventory = () => call<ExportSummary | null>('export_inventory');
+/** The signed-in account's API calls this hour against Mist's limit. */
+export const apiUsage = () => call<ApiUsage>('api_usage');
+/** One `GET /self` with each saved key, then its token's new last use. */
+export const keepAlive = (ids: string[]) => call<KeepAlive[]>('keep_alive', { ids });
 
 // ---- the one-time reveal slot ----
 export const revealKey = (slotId: string) => call<RevealedKey>('reveal_key', { slotId });

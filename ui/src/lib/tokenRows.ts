@@ -99,6 +99,19 @@ export function filterRows(rows: Row[], q: string): Row[] {
   return out;
 }
 
+/** The rows with at least one health mark (the "Needs attention" filter); `rows` itself when off. */
+export function filterAttention(rows: Row[], on: boolean): Row[] {
+  if (!on) return rows;
+  const out: Row[] = [];
+  for (const r of rows) if (r.t.health.length > 0) out.push(r);
+  return out;
+}
+
+/** "1 token needs attention", "3 tokens need attention" */
+export function attentionText(n: number): string {
+  return `${tokensText(n)} need${n === 1 ? 's' : ''} attention`;
+}
+
 /** How many token rows the list renders at first, and how many more each "Show more" adds. */
 export const ROW_BUDGET = 150;
 

@@ -83,6 +83,9 @@ export function token(over: Partial<TokenView> = {}): TokenView {
     days_until_removal: 87,
     removal_risk: 'ok',
     is_session_token: false,
+    health: [],
+    saved: false,
+    rotation: null,
     ...over,
   };
 }
@@ -109,6 +112,8 @@ export function inventoryOf(over: Partial<Inventory> = {}): Inventory {
       { org: BETA, tokens: [], error: null },
     ],
     fetched_at: NOW,
+    attention: 0,
+    saved_keys: [],
     ...over,
   };
 }
