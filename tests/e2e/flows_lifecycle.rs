@@ -126,9 +126,9 @@ async fn lifecycle_rotate_an_org_token_keeps_access_and_the_keychain_follows() {
     })
     .await;
     assert!(sim_token(&sim, &new_id).is_some());
-    if d.all_by_name("button", "Done", Some(DIALOG)).await.len() == 1 {
-        d.click(&d.button("Done").await).await;
-    }
+    // Done: the key window closes and says so.
+    d.wait_for_text("is deleted. The new one", SLOW).await;
+    d.wait_gone("button", "Reveal key", None, SLOW).await;
 
     // The old key is refused; the keychain's key works (the simulator checks the source IPs).
     assert_eq!(
@@ -237,7 +237,17 @@ async fn lifecycle_health_marks_on_the_demo_seed() {
         );
     }
     assert!(d.all_by_name("row", "ci pipeline", None).await.is_empty());
-    let text = d.text_in(".tokens").await.unwrap_or_default();
+    // textContent, not innerText: rows below the fold are skipped by the browser's rendering
+    // (`content-visibility: auto`), and innerText leaves out what is not rendered.
+    let text = d
+        .execute(
+            "return document.querySelector('.tokens').textContent;",
+            vec![],
+        )
+        .await
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
     for reason in [
         "Never used",
         "Mist removes it in",
@@ -291,12 +301,10 @@ async fn lifecycle_keep_alive_moves_last_used_in_the_simulator() {
             .is_some_and(|l| l >= now - 5)
     })
     .await;
-    wait_for(SLOW, "the banner to go", || async {
-        !d.page_text()
-            .await
-            .contains("Saved keys that Mist will remove soon")
-    })
-    .await;
+    d.wait_for_text("Kept alive:", SLOW).await;
+    // The key is no longer due: nothing is left to keep alive.
+    d.wait_gone("button", "Keep them all alive", None, SLOW)
+        .await;
     app.quit().await;
 }
 

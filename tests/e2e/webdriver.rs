@@ -262,6 +262,13 @@ impl WebDriver {
     }
 
     pub async fn click(&self, el: &Element) {
+        // Into view first: rows below the fold are not laid out (`content-visibility: auto`), and
+        // WebKitWebDriver then finds nothing to click ("element not interactable").
+        self.execute(
+            "arguments[0].scrollIntoView({block: 'center'});",
+            vec![el.0.clone()],
+        )
+        .await;
         let v = self
             .call(
                 reqwest::Method::POST,
