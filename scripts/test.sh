@@ -30,6 +30,10 @@ phase "cargo deny" cargo deny --log-level error check licenses bans sources
 phase "cargo clippy" cargo clippy --workspace --all-targets "${FEATURES[@]}" -- -D warnings
 # The app crate on Windows and macOS targets (nothing linked; see the script), one line each.
 phase "clippy: other targets" bash scripts/cross-clippy.sh
+# The `make bench` driver is its own package (tests/bench): check that it still builds, so the
+# benchmarks cannot rot unnoticed between bench runs.
+phase "bench driver: check" env CARGO_TARGET_DIR=target/bench-driver \
+  cargo check --quiet --manifest-path tests/bench/Cargo.toml
 phase "actionlint" bash -c '"$1" -no-color && echo "actionlint: .github/workflows clean"' _ \
   "${XDG_CACHE_HOME:-$HOME/.cache}/mist-token-manager/py/bin/actionlint"
 phase "cargo build (tests)" cargo test --workspace "${FEATURES[@]}" --no-run
