@@ -9,6 +9,7 @@ pub mod http;
 pub mod inventory;
 pub mod model;
 pub mod orgs;
+pub mod sso;
 mod state;
 pub mod tokens;
 pub mod validate;
