@@ -11,5 +11,6 @@ mod errors;
 mod flows;
 mod keychain;
 mod safety;
+mod sso;
 mod tokens;
 mod usage_examples;
