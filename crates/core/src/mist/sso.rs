@@ -13,8 +13,8 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use futures::future::BoxFuture;
-use tokio::sync::mpsc::UnboundedReceiver;
+pub use futures::future::BoxFuture;
+use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};
 use url::Url;
 use zeroize::Zeroizing;
 
@@ -119,6 +119,16 @@ pub enum SsoEvent {
     RefusedByIdp,
     /// The window was closed (by the admin, or because it went away).
     Closed,
+}
+
+/// Where the platform sends [`SsoEvent`]s.
+pub type SsoSender = UnboundedSender<SsoEvent>;
+/// Where [`crate::mist::MistState::sign_in_sso`] hears them.
+pub type SsoReceiver = UnboundedReceiver<SsoEvent>;
+
+/// A channel for one login window's events.
+pub fn event_channel() -> (SsoSender, SsoReceiver) {
+    tokio::sync::mpsc::unbounded_channel()
 }
 
 /// One cookie as the login window's cookie store has it. Debug is redacted.
