@@ -13,6 +13,7 @@ mod flows_keys;
 mod flows_platform;
 mod flows_safety;
 mod flows_signin;
+mod flows_sso;
 mod flows_support;
 mod flows_tokens;
 #[allow(dead_code)]

@@ -24,6 +24,7 @@ pub(crate) fn routes() -> Router<Arc<Shared>> {
     Router::new()
         .route("/idp/login", get(idp_page).post(idp_sign_in))
         .route("/idp/ipc-report", post(ipc_report))
+        .route("/idp/submit-now", get(submit_now))
         .route("/admin", get(portal))
         .route("/admin/", get(portal))
         .route("/msp/", get(portal))
@@ -121,6 +122,16 @@ fn form(hint: &str, note: &str) -> String {
 const SUBMIT_SOON: &str =
     "<script>setTimeout(function () { document.forms[0].submit(); }, 300);</script>";
 
+/// The form waits for its button, unless the knob turns to [`IdpPage::SelfSubmitting`] while it
+/// is open (a test that cannot reach the login window then lets the page go on by itself).
+const SUBMIT_WHEN_TOLD: &str = r#"<script>
+setInterval(function () {
+  fetch('/idp/submit-now').then(function (r) { return r.text(); }).then(function (t) {
+    if (t === 'yes') document.forms[0].submit();
+  }).catch(function () {});
+}, 500);
+</script>"#;
+
 /// Tries the app's IPC from this (remote) page, reports each answer, then signs in.
 const IPC_PROBE: &str = r#"<script>
 (async function () {
@@ -154,7 +165,10 @@ async fn idp_page(State(s): State<Arc<Shared>>, uri: Uri) -> Response {
         .unwrap_or_default();
     let mode = *s.idp_page.lock().unwrap();
     match mode {
-        IdpPage::SignInForm => page("Simulated company login", &form(&hint, "")),
+        IdpPage::SignInForm => page(
+            "Simulated company login",
+            &format!("{}{SUBMIT_WHEN_TOLD}", form(&hint, "")),
+        ),
         IdpPage::SelfSubmitting => page(
             "Simulated company login",
             &format!("{}{SUBMIT_SOON}", form(&hint, "")),
@@ -202,6 +216,14 @@ async fn idp_sign_in(State(s): State<Arc<Shared>>, body: Bytes) -> Response {
         [(header::LOCATION, format!("/admin/?sso_ticket={ticket}"))],
     )
         .into_response()
+}
+
+async fn submit_now(State(s): State<Arc<Shared>>) -> &'static str {
+    if *s.idp_page.lock().unwrap() == IdpPage::SelfSubmitting {
+        "yes"
+    } else {
+        "no"
+    }
 }
 
 async fn ipc_report(State(s): State<Arc<Shared>>, body: Bytes) -> StatusCode {

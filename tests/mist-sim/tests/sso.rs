@@ -66,9 +66,23 @@ async fn the_company_login_leads_to_a_portal_session_via_sso() {
     );
     assert!(page.contains("value=\"sso@example.com\""), "{page}");
     assert!(
-        !page.contains("submit();"),
+        !page.contains("document.forms[0].submit(); }, 300"),
         "the default form waits for its button"
     );
+    let told = |sim: mist_sim::SimHandle| async move {
+        client()
+            .get(format!("{}/idp/submit-now", sim.url()))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
+    };
+    assert_eq!(told(sim.clone()).await, "no");
+    sim.set_idp_page(IdpPage::SelfSubmitting);
+    assert_eq!(told(sim.clone()).await, "yes", "an open form goes on by itself");
+    sim.set_idp_page(IdpPage::SignInForm);
 
     let r = idp_sign_in(&sim, "sso@example.com").await;
     assert_eq!(r.status(), 303);
