@@ -132,7 +132,8 @@ setInterval(function () {
 }, 500);
 </script>"#;
 
-/// Tries the app's IPC from this (remote) page, reports each answer, then signs in.
+/// Tries the app's IPC from this (remote) page, reports each outcome (`<what>: ANSWERED …`,
+/// `<what>: refused …` or `no-ipc`), then signs in.
 const IPC_PROBE: &str = r#"<script>
 (async function () {
   function withTimeout(p) {
@@ -145,13 +146,13 @@ const IPC_PROBE: &str = r#"<script>
     lines.push('session_info: no-ipc (window.__TAURI_INTERNALS__ is ' + typeof t + ')');
   } else {
     for (var cmd of ['session_info', 'list_clouds']) {
-      try { var v = await withTimeout(t.invoke(cmd)); lines.push(cmd + ': allowed ' + JSON.stringify(v)); }
+      try { var v = await withTimeout(t.invoke(cmd)); lines.push(cmd + ': ANSWERED ' + JSON.stringify(v)); }
       catch (e) { lines.push(cmd + ': refused ' + why(e)); }
     }
   }
   try {
     var r = await withTimeout(fetch('ipc://localhost/list_clouds', { method: 'POST', body: '{}' }));
-    lines.push('ipc-fetch: allowed HTTP ' + r.status);
+    lines.push('ipc-fetch: ANSWERED HTTP ' + r.status);
   } catch (e) { lines.push('ipc-fetch: refused ' + why(e)); }
   try { await fetch('/idp/ipc-report', { method: 'POST', body: lines.join('\n') }); } catch (e) {}
   document.forms[0].submit();
