@@ -94,6 +94,9 @@ fn no_capability_reaches_the_sso_login_window_or_a_remote_page() {
         windows.iter().all(|w| !w.contains('*') && *w != login),
         "a capability names the login window or a pattern: {windows:?}"
     );
-    assert!(cap.get("remote").is_none(), "no remote page may call a command");
+    assert!(
+        cap.get("remote").is_none(),
+        "no remote page may call a command"
+    );
     assert!(cap.get("webviews").is_none());
 }

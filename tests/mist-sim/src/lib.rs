@@ -513,6 +513,20 @@ impl SimHandle {
             .count()
     }
 
+    /// The `(csrftoken, sessionid)` values of the live `via_sso` sessions (tests search logs and
+    /// the diagnostics for them).
+    pub fn sso_session_secrets(&self) -> Vec<(String, String)> {
+        self.s()
+            .db
+            .lock()
+            .unwrap()
+            .sessions
+            .iter()
+            .filter(|(_, s)| s.via_sso)
+            .map(|(sid, s)| (s.csrf.clone(), sid.clone()))
+            .collect()
+    }
+
     /// The `Referer` of the last cookie-session write (`None` when it had none).
     pub fn last_write_referer(&self) -> Option<String> {
         self.s().last_write_referer.lock().unwrap().clone()

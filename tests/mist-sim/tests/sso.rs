@@ -81,7 +81,11 @@ async fn the_company_login_leads_to_a_portal_session_via_sso() {
     };
     assert_eq!(told(sim.clone()).await, "no");
     sim.set_idp_page(IdpPage::SelfSubmitting);
-    assert_eq!(told(sim.clone()).await, "yes", "an open form goes on by itself");
+    assert_eq!(
+        told(sim.clone()).await,
+        "yes",
+        "an open form goes on by itself"
+    );
     sim.set_idp_page(IdpPage::SignInForm);
 
     let r = idp_sign_in(&sim, "sso@example.com").await;
