@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 use futures::future::BoxFuture;
 use mist_sim::{IdpPage, Sim, SimConfig, SimHandle};
 use mist_token_core::mist::sso::{LoginWindow, Navigation, PortalCookie, SsoEvent, SsoPlan};
-use mist_token_core::mist::{Cloud, MistState, PrivilegeInput, SignInMethod};
+use mist_token_core::mist::{Cloud, MistState, PrivilegeInput, SignInMethod, TokenKind};
 use mist_token_core::Error;
 use tokio::sync::mpsc::{unbounded_channel, UnboundedSender};
 use url::Url;
@@ -213,6 +213,26 @@ async fn the_company_login_gives_a_cookie_session_via_sso_with_org_tokens_only()
         .unwrap();
     assert_eq!(created.token.name, "made through sso");
     assert_eq!(sim.last_write_referer(), Some(format!("{}/", sim.url())));
+    let id = created.token.id.clone();
+    let renamed = state
+        .rename_token(TokenKind::Org, Some(&org), &id, "renamed through sso")
+        .await
+        .unwrap();
+    assert_eq!(renamed.name, "renamed through sso");
+    let write = [PrivilegeInput {
+        role: "write".into(),
+        ..read[0].clone()
+    }];
+    let changed = state
+        .update_org_token_access(&org, &id, &write)
+        .await
+        .unwrap();
+    assert_eq!(changed.privileges[0].role, "write");
+    state
+        .delete_token(TokenKind::Org, Some(&org), &id)
+        .await
+        .unwrap();
+    assert!(!sim.org_tokens(&org).iter().any(|t| t["id"] == id.as_str()));
     let e = state.create_user_token("mine").await.unwrap_err();
     assert_eq!(e.kind(), "forbidden", "{e}");
 
