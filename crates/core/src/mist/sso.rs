@@ -329,11 +329,9 @@ impl SsoPlan {
             && url.port_or_known_default() == self.portal.port_or_known_default();
         let path = url.path();
         same_origin
-            && ["/admin", "/msp"].iter().any(|p| {
-                path == *p
-                    || path.starts_with(&format!("{p}/"))
-                    || path.starts_with(&format!("{p}?"))
-            })
+            && ["/admin", "/msp"]
+                .iter()
+                .any(|p| path == *p || path.starts_with(&format!("{p}/")))
     }
 
     /// The session cookies among what the window's store holds: for the API's host (by domain
