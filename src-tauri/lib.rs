@@ -5,6 +5,7 @@
 
 pub mod commands;
 pub mod platform;
+pub mod sso;
 pub mod updates;
 
 /// The core's update policy, next to the app's updater glue ([`updates`]).
@@ -64,8 +65,16 @@ pub fn run() {
                 let _ = window.set_focus();
             }
         }))
-        .plugin(tauri_plugin_window_state::Builder::default().build())
-        .on_window_event(platform::save_window_state_soon)
+        // The SSO login window keeps no size or position.
+        .plugin(
+            tauri_plugin_window_state::Builder::default()
+                .with_denylist(&[sso::LOGIN_WINDOW_LABEL])
+                .build(),
+        )
+        .on_window_event(|window, event| {
+            platform::save_window_state_soon(window, event);
+            sso::close_with_main(window, event);
+        })
         // Before clipboard-manager: it must clear the clipboard before that plugin lets go of it.
         .plugin(platform::exit_guard(secrets::TestAnswers::from_env()))
         .plugin(tauri_plugin_clipboard_manager::init())

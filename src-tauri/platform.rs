@@ -96,11 +96,12 @@ pub fn exit_guard<R: Runtime>(answers: Option<TestAnswers>) -> TauriPlugin<R> {
             Ok(())
         })
         .on_event(|app, event| match event {
+            // Only the main window holds keys: the SSO login window just closes.
             RunEvent::WindowEvent {
                 label,
                 event: WindowEvent::CloseRequested { api, .. },
                 ..
-            } => {
+            } if label == "main" => {
                 if ask_first(app, Then::DestroyWindow(label.clone())) {
                     api.prevent_close();
                 } else {

@@ -14,6 +14,7 @@ app_command_list! {
     session::resolve_cloud,
     session::find_cloud_by_email,
     session::sign_in_password,
+    session::sign_in_sso,
     session::submit_two_factor,
     session::sign_in_token,
     session::restore_session,

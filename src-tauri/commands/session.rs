@@ -45,6 +45,18 @@ pub async fn sign_in_password(
         .await
 }
 
+/// `sign_in_sso`: signs in through the company login page in the app's login window (see
+/// `sso.rs`); returns once the window reached the portal, or was closed, refused or timed out.
+#[tauri::command]
+pub async fn sign_in_sso<R: tauri::Runtime>(
+    app: tauri::AppHandle<R>,
+    state: State<'_, AppState>,
+    cloud_id: String,
+    email: String,
+) -> Result<SessionInfo> {
+    crate::sso::sign_in(&app, &state, &cloud_id, &email).await
+}
+
 /// `submit_two_factor`: the code for the pending password sign-in.
 #[tauri::command]
 pub async fn submit_two_factor(state: State<'_, AppState>, code: String) -> Result<SessionInfo> {

@@ -76,3 +76,27 @@ fn the_csp_allows_no_remote_origin_and_no_eval() {
     assert_eq!(csp["default-src"], "'self'");
     assert_eq!(csp["script-src"], "'self'");
 }
+
+#[test]
+fn no_capability_reaches_the_sso_login_window_or_a_remote_page() {
+    // The SSO login window shows a remote page: the capability is its only barrier (the app's
+    // CSP does not apply there). tests/e2e/flows_sso.rs proves `invoke` is refused in the app.
+    let cap: serde_json::Value =
+        serde_json::from_str(include_str!("../../src-tauri/capabilities/main.json")).unwrap();
+    let windows: Vec<&str> = cap["windows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w.as_str().unwrap())
+        .collect();
+    let login = mist_token_manager_lib::sso::LOGIN_WINDOW_LABEL;
+    assert!(
+        windows.iter().all(|w| !w.contains('*') && *w != login),
+        "a capability names the login window or a pattern: {windows:?}"
+    );
+    assert!(
+        cap.get("remote").is_none(),
+        "no remote page may call a command"
+    );
+    assert!(cap.get("webviews").is_none());
+}

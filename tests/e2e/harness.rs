@@ -145,6 +145,20 @@ impl RunningApp {
         Self::launch_holding(clouds, env, opts.home, lock).await
     }
 
+    /// Like [`RunningApp::launch_with_env`], with the clouds file's entries as given (for keys
+    /// beyond name and api, such as `portal`).
+    pub async fn launch_with_clouds_json(
+        clouds: Vec<serde_json::Value>,
+        env: &[(&str, &str)],
+    ) -> RunningApp {
+        let env: Vec<(String, String)> = env
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        let lock = ONE_APP_AT_A_TIME.lock().await;
+        Self::launch_holding(clouds, env, None, lock).await
+    }
+
     /// Quits the app and launches it again with the same home and clouds, without letting
     /// another test's app in between (state outside the home, like the keychain, stays put).
     pub async fn restart(mut self) -> RunningApp {

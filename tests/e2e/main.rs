@@ -14,6 +14,7 @@ mod flows_lifecycle;
 mod flows_platform;
 mod flows_safety;
 mod flows_signin;
+mod flows_sso;
 mod flows_support;
 mod flows_tokens;
 #[allow(dead_code)]

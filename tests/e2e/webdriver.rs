@@ -177,6 +177,18 @@ impl WebDriver {
             .unwrap_or_default()
     }
 
+    /// Makes the window with this handle the one later commands go to (W3C "Switch To Window").
+    pub async fn switch_to_window(&self, handle: &str) {
+        let v = self
+            .call(
+                reqwest::Method::POST,
+                "/window",
+                Some(json!({ "handle": handle })),
+            )
+            .await;
+        Self::check(&v, "switch to window");
+    }
+
     pub async fn title(&self) -> String {
         let v = self.call(reqwest::Method::GET, "/title", None).await;
         v.as_str().unwrap_or_default().to_string()

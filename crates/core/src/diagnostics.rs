@@ -1,5 +1,6 @@
 //! "Copy diagnostics": what an admin pastes into a support request. The app version, the OS, the
-//! cloud host of the session (never a key, cookie or account name) and the last
+//! cloud host of the session (never a key, cookie or account name), how far the last SSO sign-in
+//! got (a step and the IdP's host, never a URL or a cookie) and the last
 //! [`LOG_LINES`] lines of the log file (see `logging`). Log lines are written without secrets;
 //! as a second guard, any long run of letters and digits (the shape of an API key or a session
 //! id) is replaced by `[redacted]` before the text leaves the app.
@@ -94,6 +95,7 @@ pub fn render(
     app_version: &str,
     os: &str,
     cloud_host: Option<&str>,
+    sso_step: Option<&str>,
     log_dir: Option<&str>,
     lines: &[String],
 ) -> String {
@@ -105,6 +107,9 @@ pub fn render(
         "Cloud: {}\n",
         cloud_host.unwrap_or("(not signed in)")
     ));
+    if let Some(step) = sso_step {
+        text.push_str(&format!("Last SSO sign-in: {step}\n"));
+    }
     text.push_str(&format!(
         "Log folder: {}\n",
         log_dir.unwrap_or("(no log file)")
@@ -144,8 +149,16 @@ impl AppState {
         }
         let lines = crate::logging::recent_lines(LOG_LINES);
         let dir = crate::logging::log_dir().map(|d| tidy_path(&d));
+        let sso = self.mist.sso_step();
         Diagnostics {
-            text: render(app_version, &os, host.as_deref(), dir.as_deref(), &lines),
+            text: render(
+                app_version,
+                &os,
+                host.as_deref(),
+                sso.as_deref(),
+                dir.as_deref(),
+                &lines,
+            ),
             log_lines: lines.len(),
         }
     }
@@ -206,8 +219,15 @@ mod tests {
             "1.2.3",
             "linux (x86_64)",
             Some("api.eu.mist.com"),
+            Some("the IdP (login.example.com) refused the app's login window"),
             Some("~/logs"),
             &lines,
+        );
+        assert!(
+            text.contains(
+                "Last SSO sign-in: the IdP (login.example.com) refused the app's login window\n"
+            ),
+            "{text}"
         );
         assert!(text.contains("App version: 1.2.3\n"), "{text}");
         assert!(text.contains("OS: linux (x86_64)\n"), "{text}");
@@ -216,7 +236,11 @@ mod tests {
         assert!(text.contains("Last 2 log lines:\n"), "{text}");
         assert!(text.contains("/api/v1/self -> 200\n"), "{text}");
         assert!(text.contains("leaked [redacted]\n"), "{text}");
-        let signed_out = render("1.2.3", "os", None, None, &[]);
+        let signed_out = render("1.2.3", "os", None, None, None, &[]);
+        assert!(
+            !signed_out.contains("SSO"),
+            "no SSO line without an SSO sign-in"
+        );
         assert!(signed_out.contains("Cloud: (not signed in)\n"));
         assert!(signed_out.contains("Log folder: (no log file)\n"));
     }

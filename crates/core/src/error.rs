@@ -47,6 +47,13 @@ pub enum Error {
     /// SSO accounts cannot sign in with a password.
     #[error("{0}")]
     SsoAccount(String),
+    /// The admin closed the company login window before it finished.
+    #[error("The company login window was closed before the sign-in finished. Nothing was changed: sign in again when you are ready.")]
+    SsoCancelled,
+    /// The company login did not give a Mist session (the IdP refused the app's window, the
+    /// login did not finish in time, or the portal gave no session).
+    #[error("{0}")]
+    SsoFailed(String),
     /// The OS keychain is missing, locked, or refused access.
     #[error("{0}")]
     KeychainUnavailable(String),
@@ -96,6 +103,8 @@ pub enum ErrorKind {
     TwoFactorRequired,
     TwoFactorInvalid,
     SsoAccount,
+    SsoCancelled,
+    SsoFailed,
     KeychainUnavailable,
     AlreadyRevealed,
     SlotExpired,
@@ -109,7 +118,7 @@ pub enum ErrorKind {
 
 impl ErrorKind {
     /// Every kind, in declaration order.
-    pub const ALL: [ErrorKind; 20] = [
+    pub const ALL: [ErrorKind; 22] = [
         ErrorKind::Network,
         ErrorKind::Timeout,
         ErrorKind::Tls,
@@ -121,6 +130,8 @@ impl ErrorKind {
         ErrorKind::TwoFactorRequired,
         ErrorKind::TwoFactorInvalid,
         ErrorKind::SsoAccount,
+        ErrorKind::SsoCancelled,
+        ErrorKind::SsoFailed,
         ErrorKind::KeychainUnavailable,
         ErrorKind::AlreadyRevealed,
         ErrorKind::SlotExpired,
@@ -146,6 +157,8 @@ impl ErrorKind {
             ErrorKind::TwoFactorRequired => "two_factor_required",
             ErrorKind::TwoFactorInvalid => "two_factor_invalid",
             ErrorKind::SsoAccount => "sso_account",
+            ErrorKind::SsoCancelled => "sso_cancelled",
+            ErrorKind::SsoFailed => "sso_failed",
             ErrorKind::KeychainUnavailable => "keychain_unavailable",
             ErrorKind::AlreadyRevealed => "already_revealed",
             ErrorKind::SlotExpired => "slot_expired",
@@ -187,6 +200,8 @@ impl Error {
             Error::TwoFactorRequired => ErrorKind::TwoFactorRequired,
             Error::TwoFactorInvalid(_) => ErrorKind::TwoFactorInvalid,
             Error::SsoAccount(_) => ErrorKind::SsoAccount,
+            Error::SsoCancelled => ErrorKind::SsoCancelled,
+            Error::SsoFailed(_) => ErrorKind::SsoFailed,
             Error::KeychainUnavailable(_) => ErrorKind::KeychainUnavailable,
             Error::AlreadyRevealed => ErrorKind::AlreadyRevealed,
             Error::SlotExpired => ErrorKind::SlotExpired,
@@ -284,6 +299,7 @@ mod tests {
             Error::AlreadyRevealed,
             Error::SlotExpired,
             Error::NotSignedIn,
+            Error::SsoCancelled,
         ] {
             assert!(e.to_string().len() > 20, "{e:?}");
         }

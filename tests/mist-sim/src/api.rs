@@ -62,6 +62,7 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
                 .delete(org_token_delete),
         )
         .route("/api/v1/msps/{msp_id}/orgs", get(msp_orgs))
+        .merge(crate::idp::routes())
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(middleware::from_fn_with_state(shared.clone(), controls))
@@ -303,10 +304,39 @@ fn csrf_check(s: &Shared, ctx: &Ctx, session_csrf: &str) -> Result<(), ApiError>
     let cookie = ctx.cookie(&format!("csrftoken{}", s.cfg.cookie_suffix));
     let header = ctx.header("x-csrftoken");
     match (cookie, header) {
-        (None, _) => Err(ApiError::new(403, "CSRF Failed: CSRF cookie not set.")),
-        (Some(c), Some(h)) if c == h && h == session_csrf => Ok(()),
-        _ => Err(ApiError::new(403, DETAIL_CSRF)),
+        (None, _) => return Err(ApiError::new(403, "CSRF Failed: CSRF cookie not set.")),
+        (Some(c), Some(h)) if c == h && h == session_csrf => {}
+        _ => return Err(ApiError::new(403, DETAIL_CSRF)),
     }
+    referer_check(s, ctx)
+}
+
+/// Django's Referer check of a cookie session's writes (it makes it on https): the Referer
+/// must be there and name this host.
+fn referer_check(s: &Shared, ctx: &Ctx) -> Result<(), ApiError> {
+    let referer = ctx.header("referer");
+    *s.last_write_referer.lock().unwrap() = referer.clone();
+    if !s.cfg.require_referer {
+        return Ok(());
+    }
+    let Some(referer) = referer else {
+        return Err(ApiError::new(
+            403,
+            "CSRF Failed: Referer checking failed - no Referer.",
+        ));
+    };
+    let host = ctx.header("host").unwrap_or_default();
+    let referer_host = referer
+        .split_once("://")
+        .map(|(_, rest)| rest.split('/').next().unwrap_or(""))
+        .unwrap_or("");
+    if host.is_empty() || !referer_host.eq_ignore_ascii_case(&host) {
+        return Err(ApiError::new(
+            403,
+            format!("CSRF Failed: Referer checking failed - {referer} does not match any trusted origins."),
+        ));
+    }
+    Ok(())
 }
 
 fn authenticate(
@@ -491,7 +521,7 @@ async fn login(State(s): St, ctx: Ctx, body: Bytes) -> R {
     };
     if sso {
         let mut e = e400("sso admin login needs to be initiated by IdP");
-        e.body["forward_url"] = json!(s.cfg.sso_url);
+        e.body["forward_url"] = json!(crate::idp::sso_url(&s, &ctx.headers, email));
         return Err(e);
     }
     if !pw_ok {
@@ -549,7 +579,7 @@ async fn two_factor(State(s): St, ctx: Ctx, body: Bytes) -> R {
     ok_json(json!({}))
 }
 
-async fn lookup(State(s): St, body: Bytes) -> R {
+async fn lookup(State(s): St, ctx: Ctx, body: Bytes) -> R {
     let v = parse_json(&body)?;
     let email = v
         .get("email")
@@ -559,7 +589,9 @@ async fn lookup(State(s): St, body: Bytes) -> R {
         .ok_or_else(|| e400("email: This field is required."))?;
     let db = s.db.lock().unwrap();
     match db.user(email) {
-        Some(u) if u.sso => ok_json(json!({"sso_url": s.cfg.sso_url})),
+        Some(u) if u.sso => {
+            ok_json(json!({"sso_url": crate::idp::sso_url(&s, &ctx.headers, email)}))
+        }
         Some(_) => ok_json(json!({})),
         None => Err(ApiError::new(404, "User does not exist")),
     }

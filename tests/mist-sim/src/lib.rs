@@ -14,6 +14,7 @@
 //! [`SimHandle::last_issued_key`] hands a full key back, to tests.
 
 mod api;
+mod idp;
 mod server;
 mod state;
 
@@ -59,8 +60,29 @@ pub struct SimConfig {
     pub org_token_may_create_tokens: bool,
     /// Whether the org-token POST response includes `privileges` (Mist may omit them; default false).
     pub org_token_post_includes_privileges: bool,
-    /// Base of the SSO IdP URL given for SSO accounts.
+    /// Where `login/lookup` and the SSO `/login` 400 send SSO accounts: an absolute URL as is,
+    /// else a path on this simulator's own host (default `/idp/login`: the simulated company
+    /// login, see [`IdpPage`]), with `?login_hint=<email>`.
     pub sso_url: String,
+    /// What the simulated company login page does (also [`SimHandle::set_idp_page`]).
+    pub idp_page: IdpPage,
+    /// Cookie-session writes need a `Referer` of this host, as Django checks on https.
+    pub require_referer: bool,
+}
+
+/// What the simulated company login page (`GET /idp/login`) does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum IdpPage {
+    /// A form with "Sign in", which redirects to the simulated portal.
+    #[default]
+    SignInForm,
+    /// The same form, submitting itself (for tests that cannot reach the login window).
+    SelfSubmitting,
+    /// A page that refuses embedded browsers, in Google's words.
+    RefusesEmbeddedBrowser,
+    /// Tries the app's IPC, reports to `POST /idp/ipc-report` ([`SimHandle::ipc_reports`]),
+    /// then submits itself.
+    IpcProbe,
 }
 
 impl Default for SimConfig {
@@ -75,7 +97,9 @@ impl Default for SimConfig {
             src_ip_refusal_status: 403,
             org_token_may_create_tokens: false,
             org_token_post_includes_privileges: false,
-            sso_url: "https://idp.example.com/sso/saml".to_string(),
+            sso_url: "/idp/login".to_string(),
+            idp_page: IdpPage::SignInForm,
+            require_referer: true,
         }
     }
 }
@@ -465,6 +489,47 @@ impl SimHandle {
             .lock()
             .unwrap()
             .create_session(email.as_ref(), true)
+    }
+
+    /// What the simulated company login page does from now on.
+    pub fn set_idp_page(&self, page: IdpPage) {
+        *self.s().idp_page.lock().unwrap() = page;
+    }
+
+    /// What the [`IdpPage::IpcProbe`] page reported, one entry per visit.
+    pub fn ipc_reports(&self) -> Vec<String> {
+        self.s().ipc_reports.lock().unwrap().clone()
+    }
+
+    /// Live sessions made through the simulated company login (`via_sso`).
+    pub fn sso_session_count(&self) -> usize {
+        self.s()
+            .db
+            .lock()
+            .unwrap()
+            .sessions
+            .values()
+            .filter(|s| s.via_sso)
+            .count()
+    }
+
+    /// The `(csrftoken, sessionid)` values of the live `via_sso` sessions (tests search logs and
+    /// the diagnostics for them).
+    pub fn sso_session_secrets(&self) -> Vec<(String, String)> {
+        self.s()
+            .db
+            .lock()
+            .unwrap()
+            .sessions
+            .iter()
+            .filter(|(_, s)| s.via_sso)
+            .map(|(sid, s)| (s.csrf.clone(), sid.clone()))
+            .collect()
+    }
+
+    /// The `Referer` of the last cookie-session write (`None` when it had none).
+    pub fn last_write_referer(&self) -> Option<String> {
+        self.s().last_write_referer.lock().unwrap().clone()
     }
 
     /// Number of live sessions.

@@ -13,7 +13,8 @@ DEMO SEED (--seed demo, the default). Every demo account's password is `demo-pas
   2fa@example.com       2FA enabled (code 123456), org admin of \"Acme Retail\"
   observer@example.com  read-only on \"Acme Retail\"
   msp@example.com       MSP admin of \"Acme MSP\" (orgs \"Tenant One\", \"Tenant Two\", \"Tenant Three\")
-  sso@example.com       SSO account: lookup gives sso_url, password login refused
+  sso@example.com       SSO account: lookup gives sso_url (the simulated company login
+                        at /idp/login), password login refused
 Pre-existing tokens: admin@example.com has user tokens \"laptop scripts\" (used today) and
 \"old integration\" (last used 80 days ago); \"Acme Retail\" has org tokens \"monitoring\" (read,
 never used) and \"ci pipeline\" (write, src_ips [\"10.0.0.0/8\"]); \"Acme Labs\" has \"legacy sync\"
@@ -163,7 +164,7 @@ async fn main() {
     if matches!(args.seed, SeedArg::Demo) {
         let _ = writeln!(
             out,
-            "  demo accounts (password: see --help or README.md):\n    admin@example.com     org admin of Acme Retail and Acme Labs\n    2fa@example.com       2FA, org admin of Acme Retail\n    observer@example.com  read-only on Acme Retail\n    msp@example.com       MSP admin of Acme MSP (3 tenant orgs)\n    sso@example.com       SSO account (password login refused)"
+            "  demo accounts (password: see --help or README.md):\n    admin@example.com     org admin of Acme Retail and Acme Labs\n    2fa@example.com       2FA, org admin of Acme Retail\n    observer@example.com  read-only on Acme Retail\n    msp@example.com       MSP admin of Acme MSP (3 tenant orgs)\n    sso@example.com       SSO account (company login at /idp/login; password login refused)"
         );
     } else {
         let _ = writeln!(out, "  empty seed: no accounts");

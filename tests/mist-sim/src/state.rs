@@ -59,6 +59,11 @@ pub(crate) struct Shared {
     pub faults: Mutex<Vec<FaultRule>>,
     pub request_count: AtomicU64,
     pub last_issued_key: Mutex<Option<String>>,
+    pub idp_page: Mutex<crate::IdpPage>,
+    /// One-time tickets of the simulated company login → email.
+    pub sso_tickets: Mutex<std::collections::HashMap<String, String>>,
+    pub ipc_reports: Mutex<Vec<String>>,
+    pub last_write_referer: Mutex<Option<String>>,
 }
 
 impl Shared {
@@ -67,6 +72,7 @@ impl Shared {
         if cfg.seed == Seed::Demo {
             db.seed_demo();
         }
+        let cfg_idp_page = cfg.idp_page;
         Shared {
             latency: Mutex::new(cfg.latency),
             cfg,
@@ -74,6 +80,10 @@ impl Shared {
             faults: Mutex::new(Vec::new()),
             request_count: AtomicU64::new(0),
             last_issued_key: Mutex::new(None),
+            idp_page: Mutex::new(cfg_idp_page),
+            sso_tickets: Mutex::new(Default::default()),
+            ipc_reports: Mutex::new(Vec::new()),
+            last_write_referer: Mutex::new(None),
         }
     }
 
@@ -260,6 +270,8 @@ pub(crate) struct Session {
     pub csrf: String,
     pub email: String,
     pub two_factor_passed: bool,
+    /// Made by the simulated company login.
+    pub via_sso: bool,
 }
 
 #[derive(Default)]
@@ -553,8 +565,21 @@ impl Db {
                 csrf: csrf.clone(),
                 email,
                 two_factor_passed,
+                via_sso: false,
             },
         );
+        Some((csrf, sid))
+    }
+
+    /// A session made by the simulated company login, for an SSO account only.
+    pub fn create_sso_session(&mut self, email: &str) -> Option<(String, String)> {
+        if !self.user(email)?.sso {
+            return None;
+        }
+        let (csrf, sid) = self.create_session(email, true)?;
+        if let Some(s) = self.sessions.get_mut(&sid) {
+            s.via_sso = true;
+        }
         Some((csrf, sid))
     }
 

@@ -77,7 +77,11 @@ async fn sso_account_login_is_refused_with_forward_url() {
     assert_eq!(resp.status(), 400);
     let b = body(resp).await;
     assert_eq!(b["detail"], "sso admin login needs to be initiated by IdP");
-    assert!(b["forward_url"].as_str().unwrap().starts_with("https://"));
+    // The simulator's own company login page (tests/sso.rs follows it).
+    assert!(b["forward_url"]
+        .as_str()
+        .unwrap()
+        .starts_with(&format!("{}/idp/login?", sim.url())));
 }
 
 #[tokio::test]

@@ -196,6 +196,7 @@ async fn drop_after_processing_creates_the_token_but_sends_nothing() {
         .post(api(&sim, "/self/apitokens"))
         .header("cookie", s.cookie())
         .header("X-CSRFToken", &s.csrf)
+        .header("Referer", s.referer())
         .json(&json!({"name": "lost answer"}))
         .send()
         .await;
@@ -224,6 +225,7 @@ async fn drop_after_processing_on_org_tokens() {
         .post(api(&sim, &format!("/orgs/{org}/apitokens")))
         .header("cookie", s.cookie())
         .header("X-CSRFToken", &s.csrf)
+        .header("Referer", s.referer())
         .json(&json!({"name": "orphan", "privileges": [{"scope": "org", "role": "read"}]}))
         .send()
         .await;

@@ -243,6 +243,7 @@ async fn json_parse_errors_on_token_routes() {
         .post(api(&sim, "/self/apitokens"))
         .header("cookie", s.cookie())
         .header("X-CSRFToken", &s.csrf)
+        .header("Referer", s.referer())
         .header("content-type", "application/json")
         .body("{name: nope}")
         .send()

@@ -11,7 +11,7 @@ describe('Copy diagnostics', () => {
     mockCommands({});
     render(Support);
     const button = screen.getByRole('button', { name: 'Copy diagnostics' });
-    expect(button).toHaveAccessibleDescription(/app version, system, cloud and the recent log\. No keys or passwords\./);
+    expect(button).toHaveAccessibleDescription(/app version, system, cloud, how far a company \(SSO\) login got, and the recent log\. No keys, passwords or cookies\./);
     expect(screen.getByRole('contentinfo', { name: 'Support' })).toBeInTheDocument();
   });
 

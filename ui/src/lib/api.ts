@@ -83,6 +83,9 @@ export const resolveCloud = (input: string) => call<CloudInfo>('resolve_cloud', 
 export const findCloudByEmail = (email: string) => call<EmailLookup>('find_cloud_by_email', { email });
 export const signInPassword = (cloudId: string, email: string, password: string, twoFactor?: string) =>
   call<SignInResult>('sign_in_password', { cloudId, email, password, twoFactor: twoFactor ?? null });
+/** Opens the company login window and resolves once it reached the Mist portal (or rejects:
+ * `sso_cancelled` when the admin closed it, `sso_failed` when the IdP refused or it timed out). */
+export const signInSso = (cloudId: string, email: string) => call<SessionInfo>('sign_in_sso', { cloudId, email });
 export const submitTwoFactor = (code: string) => call<SessionInfo>('submit_two_factor', { code });
 export const signInToken = (token: string, remember: boolean, cloudId?: string | null) =>
   call<SessionInfo>('sign_in_token', { token, cloudId: cloudId ?? null, remember });

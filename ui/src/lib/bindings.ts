@@ -5,7 +5,7 @@
  * The stable word the UI switches on, one per [`Error`] variant. The generated TypeScript has
  * both the type and the runtime list (`ERROR_KINDS`).
  */
-export type ErrorKind = "network" | "timeout" | "tls" | "unauthorized" | "forbidden" | "not_found" | "rate_limited" | "invalid_input" | "two_factor_required" | "two_factor_invalid" | "sso_account" | "keychain_unavailable" | "already_revealed" | "slot_expired" | "server" | "unexpected_response" | "create_unconfirmed" | "cloud_unconfirmed" | "not_signed_in" | "internal";
+export type ErrorKind = "network" | "timeout" | "tls" | "unauthorized" | "forbidden" | "not_found" | "rate_limited" | "invalid_input" | "two_factor_required" | "two_factor_invalid" | "sso_account" | "sso_cancelled" | "sso_failed" | "keychain_unavailable" | "already_revealed" | "slot_expired" | "server" | "unexpected_response" | "create_unconfirmed" | "cloud_unconfirmed" | "not_signed_in" | "internal";
 
 /**
  * What an [`Error`] looks like over IPC: `{kind, message, field?, retry_after_s?, token_id?}`.
@@ -36,7 +36,7 @@ export type OrgInfo = { id: string, name: string, role: string, can_manage_token
 /**
  * How the session was signed in.
  */
-export type SignInMethod = "password" | "token";
+export type SignInMethod = "password" | "token" | "sso";
 
 export type SessionInfo = { cloud: CloudInfo, identity: Identity, method: SignInMethod, privileges: Array<Privilege>, orgs: Array<OrgInfo>, can_create_user_tokens: boolean, remembered: boolean, };
 
@@ -449,6 +449,8 @@ export const ERROR_KINDS: readonly ErrorKind[] = [
   'two_factor_required',
   'two_factor_invalid',
   'sso_account',
+  'sso_cancelled',
+  'sso_failed',
   'keychain_unavailable',
   'already_revealed',
   'slot_expired',

@@ -19,12 +19,14 @@ use crate::{Error, Result};
 pub(crate) enum Credential {
     Password(Arc<CookieJar>),
     Token(SecretString),
+    /// The portal session cookies read off the SSO login window (memory only).
+    Sso(Arc<CookieJar>),
 }
 
 impl Credential {
     pub fn auth(&self) -> Auth<'_> {
         match self {
-            Credential::Password(jar) => Auth::Cookies(jar),
+            Credential::Password(jar) | Credential::Sso(jar) => Auth::Cookies(jar),
             Credential::Token(t) => Auth::Token(t),
         }
     }
@@ -178,7 +180,7 @@ struct TwoFactorBody {
 
 fn sso_error() -> Error {
     Error::SsoAccount(
-        "This account signs in through your company's single sign-on (SSO), and Mist does not let SSO accounts sign in with a password. Ask an org Super User for an org API token (Mist portal: Organization > Settings > API Token), then choose “Sign in with a token”.".into(),
+        "This account signs in through your company's single sign-on (SSO), and Mist does not let SSO accounts sign in with a password. Choose “Sign in with your company login”, or ask an org Super User for an org API token (Mist portal: Organization > Settings > API Token) and choose “Sign in with an API token”.".into(),
     )
 }
 
@@ -210,18 +212,36 @@ fn retry_after(r: &super::http::Response) -> Option<u64> {
 
 /// Asks one cloud whether it knows this email. `Some(sso)` when it does, `None` when not (404).
 pub(crate) async fn lookup_email(http: &Http, cloud: &Cloud, email: &str) -> Result<Option<bool>> {
+    Ok(lookup(http, cloud, email, DETECT_TIMEOUT)
+        .await?
+        .map(|sso_url| sso_url.is_some()))
+}
+
+/// `POST /login/lookup`: `None` when the cloud does not know the email (404), else the account's
+/// `sso_url` (`Some(None)`: a password account).
+pub(crate) async fn lookup(
+    http: &Http,
+    cloud: &Cloud,
+    email: &str,
+    timeout: std::time::Duration,
+) -> Result<Option<Option<String>>> {
     #[derive(Serialize)]
     struct Body<'a> {
         email: &'a str,
     }
     let call = Call::new(Method::POST, &cloud.api_url, "/login/lookup", Auth::None)
         .json(&Body { email })
-        .timeout(DETECT_TIMEOUT);
+        .timeout(timeout);
     let r = http.raw(&call).await?;
     match r.status {
         200..=299 => {
             let v: serde_json::Value = r.json()?;
-            Ok(Some(v.get("sso_url").is_some_and(|u| !u.is_null())))
+            Ok(Some(
+                v.get("sso_url")
+                    .and_then(|u| u.as_str())
+                    .filter(|u| !u.trim().is_empty())
+                    .map(str::to_string),
+            ))
         }
         404 => Ok(None),
         _ => Err(r.error(Auth::None, "look up this account")),
@@ -361,6 +381,7 @@ pub(crate) async fn build_session(
     let identity = identity(&me);
     let (method, key_hint) = match &cred {
         Credential::Password(_) => (SignInMethod::Password, None),
+        Credential::Sso(_) => (SignInMethod::Sso, None),
         Credential::Token(t) => {
             let hint = Some(KeyHint::of_key(t.expose_secret())).filter(|h| !h.is_blank());
             (SignInMethod::Token, hint)
@@ -386,9 +407,10 @@ pub(crate) async fn build_session(
     })
 }
 
-/// `POST /logout` for a password session (best effort: the session is forgotten anyway).
+/// `POST /logout` for a cookie session, password or SSO (best effort: the session and its
+/// cookies are forgotten anyway).
 pub(crate) async fn logout(http: &Http, session: &Session) {
-    if let Credential::Password(jar) = &session.cred {
+    if let Credential::Password(jar) | Credential::Sso(jar) = &session.cred {
         let call = Call::new(Method::POST, session.base(), "/logout", Auth::Cookies(jar))
             .json(&serde_json::json!({}))
             .timeout(std::time::Duration::from_secs(5));

@@ -40,6 +40,23 @@ impl Cloud {
     pub fn host(&self) -> String {
         host_of(&self.api_url)
     }
+
+    /// The portal's origin (`https://manage.eu.mist.com`), where an SSO login lands; `None` when
+    /// the cloud has no portal address (a custom cloud without `"portal"` in the clouds file).
+    /// A loopback portal (a simulator) uses the API's scheme; any other portal is https.
+    pub fn portal_origin(&self) -> Option<String> {
+        let host = self.portal_host.as_deref()?;
+        let loopback = Url::parse(&format!("http://{host}"))
+            .ok()
+            .and_then(|u| u.host().map(|h| is_loopback_host(&h)))
+            .unwrap_or(false);
+        let scheme = if loopback && self.api_url.starts_with("http://") {
+            "http"
+        } else {
+            "https"
+        };
+        Some(format!("{scheme}://{host}"))
+    }
 }
 
 /// `host[:port]` of a URL string, for messages.
@@ -89,9 +106,13 @@ pub fn builtin_clouds() -> Vec<Cloud> {
 struct CloudEntry {
     name: String,
     api: String,
+    /// The portal address (where an SSO login lands), optional: `"https://manage.example.net"`.
+    #[serde(default)]
+    portal: Option<String>,
 }
 
-/// Parses a clouds file (`[{"name": "Demo cloud", "api": "http://127.0.0.1:8787"}]`).
+/// Parses a clouds file (`[{"name": "Demo cloud", "api": "http://127.0.0.1:8787"}]`; an entry may
+/// add `"portal": "http://127.0.0.1:8787"`, the address the SSO login lands on).
 pub fn parse_clouds_json(text: &str) -> Result<Vec<Cloud>> {
     let entries: Vec<CloudEntry> = serde_json::from_str(text).map_err(|e| {
         Error::invalid(
@@ -122,11 +143,22 @@ pub fn parse_clouds_json(text: &str) -> Result<Vec<Cloud>> {
             } else {
                 e.name.trim().to_string()
             };
+            let portal_host = match e.portal.as_deref().map(str::trim) {
+                None | Some("") => None,
+                Some(p) => Some(host_of(&normalize_endpoint(p).map_err(|err| {
+                    Error::invalid(
+                        "clouds",
+                        format!(
+                            "The clouds file ({CLOUDS_ENV}), entry “{name}”, portal address: {err}"
+                        ),
+                    )
+                })?)),
+            };
             Ok(Cloud {
                 id: format!("custom-{i}"),
                 name,
                 api_url,
-                portal_host: None,
+                portal_host,
                 is_mist: false,
                 cookie_suffix: None,
             })
@@ -153,7 +185,7 @@ pub fn clouds_from_env() -> Result<Vec<Cloud>> {
     }
 }
 
-fn is_loopback_host(host: &url::Host<&str>) -> bool {
+pub(crate) fn is_loopback_host(host: &url::Host<&str>) -> bool {
     match host {
         url::Host::Domain(d) => d.eq_ignore_ascii_case("localhost"),
         url::Host::Ipv4(ip) => IpAddr::V4(*ip).is_loopback(),
@@ -345,5 +377,43 @@ mod tests {
         assert!(parse_clouds_json("[]").is_err());
         let e = parse_clouds_json(r#"[{"name": "x", "api": "http://evil.example"}]"#).unwrap_err();
         assert!(e.to_string().contains("https"), "{e}");
+        assert_eq!(
+            c[0].portal_origin(),
+            None,
+            "no portal unless the file names one"
+        );
+    }
+
+    #[test]
+    fn clouds_file_portal_address() {
+        let c = parse_clouds_json(
+            r#"[{"name": "Sim", "api": "http://127.0.0.1:8787", "portal": "http://127.0.0.1:8787/admin/"},
+                {"name": "Lab", "api": "https://api.lab.example.net", "portal": "manage.lab.example.net"}]"#,
+        )
+        .unwrap();
+        assert_eq!(c[0].portal_host.as_deref(), Some("127.0.0.1:8787"));
+        assert_eq!(
+            c[0].portal_origin().as_deref(),
+            Some("http://127.0.0.1:8787")
+        );
+        assert_eq!(
+            c[1].portal_origin().as_deref(),
+            Some("https://manage.lab.example.net")
+        );
+        // A portal that is not https (and not this computer) is refused, like an API address.
+        let e = parse_clouds_json(
+            r#"[{"name": "x", "api": "https://api.x.example", "portal": "http://manage.x.example"}]"#,
+        )
+        .unwrap_err();
+        assert_eq!(e.kind(), "invalid_input");
+        assert!(e.to_string().contains("portal address"), "{e}");
+        let eu = builtin_clouds()
+            .into_iter()
+            .find(|c| c.id == "emea01")
+            .unwrap();
+        assert_eq!(
+            eu.portal_origin().as_deref(),
+            Some("https://manage.eu.mist.com")
+        );
     }
 }

@@ -48,6 +48,22 @@ impl CookieJar {
         }
     }
 
+    /// Takes in one cookie read from elsewhere (the SSO login window's cookie store), replacing
+    /// any cookie of that name. Empty values are dropped.
+    pub fn insert(&self, name: &str, value: Zeroizing<String>) {
+        let mut jar = self.cookies.lock().unwrap_or_else(|p| p.into_inner());
+        jar.retain(|(n, _)| n != name);
+        if !value.is_empty() {
+            jar.push((name.to_string(), value));
+        }
+    }
+
+    /// True when the jar has the CSRF token a write needs (`csrftoken<suffix>`).
+    pub fn has_csrf(&self) -> bool {
+        let jar = self.cookies.lock().unwrap_or_else(|p| p.into_inner());
+        jar.iter().any(|(n, _)| n.starts_with("csrftoken"))
+    }
+
     pub(crate) fn cookie_header(&self) -> Option<HeaderValue> {
         let jar = self.cookies.lock().unwrap_or_else(|p| p.into_inner());
         if jar.is_empty() {

@@ -459,6 +459,8 @@ impl Http {
                 if let Some(c) = jar.cookie_header() {
                     req = req.header(reqwest::header::COOKIE, c);
                 }
+                // Django (Mist) checks the Referer of a cookie session's writes on https.
+                req = req.header(reqwest::header::REFERER, format!("{}/", call.base));
                 if unsafe_method {
                     if let Some(csrf) = jar.csrf_header() {
                         req = req.header("X-CSRFToken", csrf);

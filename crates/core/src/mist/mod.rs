@@ -11,6 +11,7 @@ pub mod inventory;
 pub mod model;
 pub mod orgs;
 pub mod quota;
+pub mod sso;
 mod state;
 pub mod tokens;
 pub mod validate;

@@ -47,6 +47,8 @@ pub enum RemovalRisk {
 pub enum SignInMethod {
     Password,
     Token,
+    /// The company's single sign-on, through the app's login window (a portal cookie session).
+    Sso,
 }
 
 /// Who `/self` says the caller is.

@@ -16,6 +16,7 @@ use super::model::{
 };
 use super::orgs;
 use super::quota;
+use super::sso::{LoginWindow, SsoEvent, SsoPlan, SsoStep};
 use super::tokens;
 use super::validate::{mist_id, IdOf};
 use super::views;
@@ -29,6 +30,8 @@ pub struct MistState {
     pending: Mutex<Option<Pending>>,
     /// The last custom endpoint the admin typed (`resolve_cloud`), reachable as id "custom".
     custom: Mutex<Option<Cloud>>,
+    /// How far the last SSO sign-in got (hosts only), for "Copy diagnostics".
+    sso_step: Mutex<Option<super::sso::SsoStep>>,
     /// The last inventory of the current session, kept up to date by every change made through
     /// the app, so marks (health, saved, rotation) and the export need no new requests.
     cache: Mutex<Option<CachedInventory>>,
@@ -106,6 +109,7 @@ impl MistState {
             pending: Mutex::new(None),
             custom: Mutex::new(None),
             cache: Mutex::new(None),
+            sso_step: Mutex::new(None),
         }
     }
 
@@ -399,6 +403,93 @@ impl MistState {
         Ok(self.install(s).await)
     }
 
+    /// The plan of an SSO sign-in for `email` on `cloud_id`: the cloud's `login/lookup` gives the
+    /// company login address (never shown to the web view), checked before any window opens.
+    pub async fn sso_plan(&self, cloud_id: &str, email: &str) -> Result<SsoPlan> {
+        let cloud = self.cloud(cloud_id)?;
+        let email = email.trim();
+        if !email.contains('@') {
+            return Err(Error::invalid(
+                "email",
+                "Enter your email address, like ada@example.com.",
+            ));
+        }
+        let found = auth::lookup(&self.http, &cloud, email, DETECT_TIMEOUT * 3).await?;
+        let sso_url = match found {
+            Some(Some(url)) => url,
+            Some(None) => {
+                return Err(Error::invalid(
+                    "email",
+                    format!(
+                        "{} says this account signs in with a password, not with a company login. Sign in with your password.",
+                        cloud.name
+                    ),
+                ))
+            }
+            None => {
+                return Err(Error::invalid(
+                    "email",
+                    format!(
+                        "{} does not know this email. Check it, or choose another cloud.",
+                        cloud.name
+                    ),
+                ))
+            }
+        };
+        let plan = SsoPlan::new(&cloud, &sso_url, super::sso::timeout_from_env())?;
+        log::info!(
+            "SSO sign-in on {}: opening the company login ({})",
+            cloud.host(),
+            plan.idp_host()
+        );
+        Ok(plan)
+    }
+
+    /// Runs an SSO sign-in in the login window the platform opened for `plan`: waits for the
+    /// portal (see [`super::sso::wait_for_session`]), then signs in with its session cookies
+    /// like a password session (`/self`, the orgs), `method: sso`.
+    pub async fn sign_in_sso(
+        &self,
+        plan: SsoPlan,
+        window: &dyn LoginWindow,
+        mut events: tokio::sync::mpsc::UnboundedReceiver<SsoEvent>,
+    ) -> Result<SessionInfo> {
+        let record = |step: SsoStep| {
+            log::info!("SSO sign-in: {step}");
+            *self.sso_step.lock().unwrap_or_else(|p| p.into_inner()) = Some(step);
+        };
+        let jar = super::sso::wait_for_session(&plan, window, &mut events, &record).await?;
+        let cloud = plan.cloud.clone();
+        let me = match auth::fetch_self(&self.http, &cloud.api_url, Auth::Cookies(&jar), None).await
+        {
+            Ok(me) if me.email.is_some() && !me.two_factor_pending() => me,
+            Ok(_) | Err(Error::Unauthorized(_)) | Err(Error::Forbidden(_)) => {
+                jar.clear();
+                record(SsoStep::NotAccepted);
+                return Err(Error::SsoFailed(format!(
+                    "The company login finished, but {} did not accept the session it gave. Try again; if it keeps happening, sign in with an API token instead.",
+                    cloud.name
+                )));
+            }
+            Err(e) => {
+                jar.clear();
+                return Err(e);
+            }
+        };
+        let s = auth::build_session(&self.http, cloud, Credential::Sso(jar), me).await?;
+        record(SsoStep::SignedIn);
+        Ok(self.install(s).await)
+    }
+
+    /// How far the last SSO sign-in got, for the diagnostics.
+    pub fn sso_step(&self) -> Option<String> {
+        self.sso_step
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .as_ref()
+            .map(|s| s.to_string())
+    }
+
     /// Marks the session as signed in with a token kept in the keychain.
     pub async fn set_remembered(&self, remembered: bool) -> Option<SessionInfo> {
         let guard = self.session.read().await;
@@ -412,7 +503,7 @@ impl MistState {
     pub async fn session_token(&self) -> Option<SecretString> {
         match &self.session.read().await.as_ref()?.cred {
             Credential::Token(t) => Some(t.clone()),
-            Credential::Password(_) => None,
+            Credential::Password(_) | Credential::Sso(_) => None,
         }
     }
 

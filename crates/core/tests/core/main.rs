@@ -12,5 +12,6 @@ mod flows;
 mod keychain;
 mod lifecycle;
 mod safety;
+mod sso;
 mod tokens;
 mod usage_examples;

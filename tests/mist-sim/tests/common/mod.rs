@@ -58,7 +58,12 @@ impl Session {
         )
     }
 
-    /// A request with the session cookies and, for unsafe methods, the CSRF header.
+    /// The `Referer` a browser on the portal would send (the simulator checks it on writes).
+    pub fn referer(&self) -> String {
+        format!("{}/", self.base)
+    }
+
+    /// A request with the session cookies and, for unsafe methods, the CSRF and Referer headers.
     pub async fn req(&self, method: Method, path: &str, body: Option<Value>) -> Response {
         let safe = method == Method::GET;
         let mut rb = self
@@ -66,7 +71,9 @@ impl Session {
             .request(method, format!("{}/api/v1{}", self.base, path))
             .header("cookie", self.cookie());
         if !safe {
-            rb = rb.header("X-CSRFToken", &self.csrf);
+            rb = rb
+                .header("X-CSRFToken", &self.csrf)
+                .header("Referer", self.referer());
         }
         if let Some(b) = body {
             rb = rb.json(&b);
