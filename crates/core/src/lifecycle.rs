@@ -127,6 +127,14 @@ impl AppState {
             return inv;
         };
         let cloud = session.cloud.api_url.clone();
+        let me = session.identity.email.as_deref().map(str::to_lowercase);
+        // A rotation this session can judge: same cloud, and for user tokens the same account.
+        let ours = |r: &PendingRotation| {
+            same_cloud(&r.cloud_api, &cloud)
+                && (r.kind == TokenKind::Org
+                    || r.account.is_none()
+                    || r.account.as_deref().map(str::to_lowercase) == me)
+        };
         let listed = listed_ids(&inv);
         let gone = |kind, org: Option<&str>, id: &str| {
             listed
@@ -134,7 +142,7 @@ impl AppState {
                 .is_some_and(|ids| !ids.contains(id))
         };
         let _ = self.secrets.rotations.retain(|r| {
-            !(same_cloud(&r.cloud_api, &cloud)
+            !(ours(r)
                 && (gone(r.kind, r.org_id.as_deref(), &r.new_token_id)
                     || gone(r.kind, r.org_id.as_deref(), &r.old_token_id)))
         });
@@ -144,7 +152,7 @@ impl AppState {
             .list()
             .unwrap_or_default()
             .into_iter()
-            .filter(|r| same_cloud(&r.cloud_api, &cloud))
+            .filter(|r| ours(r))
             .map(|r| self.with_slot_state(r))
             .collect();
         let pairs: Vec<(String, String)> = rotations
@@ -308,12 +316,18 @@ impl AppState {
                 r.token_id.as_deref() == Some(old.id.as_str())
                     && same_cloud(&r.cloud_api, &cloud_api)
             });
+        let account = self
+            .mist
+            .session_info()
+            .await
+            .and_then(|s| s.identity.email);
         let rotation = PendingRotation {
             id: uuid::Uuid::new_v4().to_string(),
             kind,
             org_id: old.org_id.clone(),
             org_name: old.org_name.clone(),
             cloud_api,
+            account,
             name: new_token.name.clone(),
             old_token_id: old.id.clone(),
             new_token_id: new_token.id.clone(),
@@ -351,6 +365,24 @@ impl AppState {
     /// can be retried.
     pub async fn finish_rotation(&self, rotation_id: &str) -> Result<RotationFinished> {
         let r = self.with_slot_state(self.secrets.rotations.get(rotation_id)?);
+        // Only the session that can see both tokens may delete one: elsewhere a "not found"
+        // would read as "deleted" and the rotation would be forgotten with the old token alive.
+        let session = self.mist.session_info().await.ok_or(Error::NotSignedIn)?;
+        let same_account = r.kind == TokenKind::Org
+            || r.account.is_none()
+            || r.account.as_deref().map(str::to_lowercase)
+                == session.identity.email.as_deref().map(str::to_lowercase);
+        if !same_cloud(&r.cloud_api, &session.cloud.api_url) || !same_account {
+            return Err(Error::Forbidden(format!(
+                "This rotation of “{}” was started on {}{}. Sign in there to delete the old token.",
+                r.name,
+                crate::mist::clouds::host_of(&r.cloud_api),
+                r.account
+                    .as_deref()
+                    .map(|a| format!(" as {a}"))
+                    .unwrap_or_default(),
+            )));
+        }
         if !r.key_kept {
             return Err(Error::Forbidden(format!(
                 "The new key of “{}” was not copied, saved or shown yet, so the old token is kept: \

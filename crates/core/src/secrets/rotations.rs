@@ -23,6 +23,9 @@ pub struct PendingRotation {
     pub org_name: Option<String>,
     /// The API address of the cloud both tokens live in.
     pub cloud_api: String,
+    /// The email of the account that started it (user tokens belong to it), if any.
+    #[serde(default)]
+    pub account: Option<String>,
     /// Both tokens' name (the new one is made with the old one's name).
     pub name: String,
     pub old_token_id: String,
@@ -184,6 +187,7 @@ mod tests {
             org_id: Some("o".into()),
             org_name: Some("Acme".into()),
             cloud_api: "https://api.mist.com".into(),
+            account: Some("a@example.com".into()),
             name: "ci".into(),
             old_token_id: "old".into(),
             new_token_id: "new".into(),
