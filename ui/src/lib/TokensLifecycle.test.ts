@@ -76,6 +76,14 @@ describe('Token rows: marks', () => {
     expect(within(row('u1')).getByRole('button', { name: 'Rotate' })).toBeInTheDocument();
   });
 
+  it('offers no Rotate for user tokens when the session cannot create them (SSO)', async () => {
+    setup({ inventory: inventoryOf() }, session({ can_create_user_tokens: false, identity: { kind: 'user', email: 'a@b.c', name: 'A', via_sso: true } }));
+    await screen.findByRole('heading', { name: 'My tokens' });
+    expect(within(row('tok-1')).queryByRole('button', { name: 'Rotate' })).not.toBeInTheDocument();
+    expect(within(row('tok-1')).getByRole('button', { name: 'Rename' })).toBeInTheDocument();
+    expect(within(row('otok-1')).getByRole('button', { name: 'Rotate' })).toBeInTheDocument();
+  });
+
   it('offers no Rotate where the admin cannot manage tokens', async () => {
     setup({ inventory: inventoryOf({ orgs: [{ org: BETA, tokens: [orgToken({ id: 'b1', org_id: BETA.id })], error: null }] }) });
     await screen.findByRole('heading', { name: 'Beta Labs' });
@@ -169,6 +177,23 @@ describe('"Delete old token" on a row', () => {
     expect(row('otok-new')).toBeInTheDocument();
     expect(argsOf(calls, 'finish_rotation')).toEqual([{ rotationId: 'rot-1' }, { rotationId: 'rot-1' }]);
     expect(cmds(calls).filter((c) => c === 'current_inventory').length).toBeGreaterThanOrEqual(2);
+  });
+});
+
+describe('"Delete old token" of the token the app is signed in with', () => {
+  it('signs out after deleting it, and says to sign in with the new key', async () => {
+    const { calls, onsessionlost, user } = setup(
+      {
+        inventory: marked({ old: { is_session_token: true } }),
+        finish_rotation: { rotation_id: 'rot-1', deleted_token_id: 'otok-1', message: 'The old token “CI pipeline” is deleted.' },
+        sign_out: null,
+      },
+      session({ method: 'token', remembered: true }),
+    );
+    await screen.findByRole('heading', { name: 'Acme Retail' });
+    await user.click(within(row('otok-1')).getByRole('button', { name: 'Delete old token' }));
+    await waitFor(() => expect(onsessionlost).toHaveBeenCalledWith(expect.stringMatching(/^The old token “CI pipeline” is deleted\. .*sign in again with the new key\.$/)));
+    expect(argsOf(calls, 'sign_out')).toEqual([{ forgetRemembered: true }]);
   });
 });
 
