@@ -112,6 +112,33 @@ describe('Token rows: marks', () => {
   });
 });
 
+describe('"Saved" after a create', () => {
+  it('marks the new token "Saved" once its key was saved and the key window closed', async () => {
+    let savedNow = false;
+    const fresh = token({ id: 'new-1', name: 'Fresh' });
+    const { user } = setup({
+      inventory: inventoryOf(),
+      create_user_token: { token: fresh, slot: { slot_id: 's-new', expires_in_s: 600 } },
+      current_inventory: () => inventoryOf({ user_tokens: [token(), { ...fresh, saved: savedNow }] }),
+      ...fakeSlots(),
+      save_key: (a: Record<string, unknown>) => {
+        savedNow = true;
+        return { id: 'k9', label: a.label };
+      },
+    });
+    await screen.findByRole('heading', { name: 'My tokens' });
+    await user.click(screen.getByRole('button', { name: 'Create token' }));
+    await user.type(screen.getByLabelText('Token name'), 'Fresh');
+    await user.click(within(screen.getByRole('dialog')).getByRole('button', { name: 'Create token' }));
+    const reveal = await screen.findByRole('dialog', { name: 'Your new key for “Fresh”' });
+    await user.click(within(reveal).getByRole('button', { name: 'Save to keychain' }));
+    await within(reveal).findByText('Saved in the keychain as “Fresh”.');
+    expect(within(row('new-1')).queryByText('Saved')).not.toBeInTheDocument();
+    await user.click(within(reveal).getByRole('button', { name: 'Done' }));
+    await waitFor(() => expect(within(row('new-1')).getByText('Saved')).toBeInTheDocument());
+  });
+});
+
 describe('Needs attention', () => {
   it('says how many tokens need attention and filters to them, with the text filter too', async () => {
     const { user } = setup({ inventory: marked({ rotation: null }) });
