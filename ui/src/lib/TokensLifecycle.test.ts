@@ -116,14 +116,15 @@ describe('"Saved" after a create', () => {
   it('marks the new token "Saved" once its key was saved and the key window closed', async () => {
     let savedNow = false;
     const fresh = token({ id: 'new-1', name: 'Fresh' });
+    const slots = fakeSlots();
     const { user } = setup({
       inventory: inventoryOf(),
       create_user_token: { token: fresh, slot: { slot_id: 's-new', expires_in_s: 600 } },
       current_inventory: () => inventoryOf({ user_tokens: [token(), { ...fresh, saved: savedNow }] }),
-      ...fakeSlots(),
+      ...slots,
       save_key: (a: Record<string, unknown>) => {
         savedNow = true;
-        return { id: 'k9', label: a.label };
+        return slots.save_key(a);
       },
     });
     await screen.findByRole('heading', { name: 'My tokens' });
