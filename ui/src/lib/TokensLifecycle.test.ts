@@ -303,6 +303,8 @@ describe('Rotate from the list', () => {
     await waitFor(() => expect(screen.queryByRole('dialog')).not.toBeInTheDocument());
     expect(within(row('otok-1')).getByRole('button', { name: 'Delete old token' })).toBeInTheDocument();
     expect(row('otok-new')).toHaveTextContent('Replaces the token of the same name');
+    // Keyboard users are back where they started.
+    expect(within(row('otok-1')).getByRole('button', { name: 'Rotate' })).toHaveFocus();
   });
 
   it('keeps the list unchanged when the create fails', async () => {
