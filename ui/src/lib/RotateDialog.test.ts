@@ -87,6 +87,7 @@ describe('Rotate dialog', () => {
     await user.type(within(dialog).getByLabelText('New source IPs'), 'nonsense');
     await user.click(within(dialog).getByRole('button', { name: 'Keep the old source IPs' }));
     expect(within(dialog).queryByLabelText('New source IPs')).not.toBeInTheDocument();
+    expect(within(dialog).getByRole('button', { name: 'Change source IPs' })).toHaveFocus();
     await user.click(within(dialog).getByRole('button', { name: 'Create new token' }));
     await waitFor(() => expect(argsOf(calls, 'start_rotation')[0]).toMatchObject({ srcIps: null }));
   });

@@ -1,8 +1,9 @@
-import { describe, it, expect } from 'vitest';
+import { describe, it, expect, vi } from 'vitest';
 import { render, screen, waitFor, within } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
 import SavedKeys from './SavedKeys.svelte';
-import { argsOf, cmds, fail, mockCommands, NOW } from '../test/ipc';
+import { argsOf, cmds, fail, inventoryOf, mockCommands, NOW } from '../test/ipc';
+import { axeViolations, describeViolations } from '../test/axeCheck';
 import type { SavedKey, SavedKeyList } from './api';
 
 function key(over: Partial<SavedKey> = {}): SavedKey {
@@ -24,10 +25,10 @@ function key(over: Partial<SavedKey> = {}): SavedKey {
 const listOf = (keys: SavedKey[], over: Partial<SavedKeyList> = {}): SavedKeyList => ({ keys, orphans: 0, keychain_error: null, index_notice: null, ...over });
 const row = (id: string) => document.querySelector(`[data-key-id="${id}"]`) as HTMLElement;
 
-function setup(handlers: Record<string, unknown>) {
+function setup(handlers: Record<string, unknown>, onchanged?: () => void) {
   const calls = mockCommands(handlers);
-  render(SavedKeys);
-  return { calls, user: userEvent.setup() };
+  const r = render(SavedKeys, onchanged ? { onchanged } : {});
+  return { calls, user: userEvent.setup(), container: r.container };
 }
 
 describe('Saved keys', () => {
@@ -117,10 +118,13 @@ describe('Saved keys', () => {
     expect(within(row('k2')).getByText('Missing from the keychain')).toBeInTheDocument();
     expect(within(row('k2')).getByRole('button', { name: 'Copy' })).toBeDisabled();
     expect(within(row('k2')).getByRole('button', { name: 'Test' })).toBeDisabled();
+    expect(within(row('k2')).getByRole('button', { name: 'Keep alive' })).toBeDisabled();
     expect(within(row('k1')).getByRole('button', { name: 'Copy' })).toBeEnabled();
     await user.click(screen.getByRole('button', { name: 'Repair' }));
     await waitFor(() => expect(row('k2')).toBeNull());
-    expect(cmds(calls)).toEqual(['list_saved_keys', 'repair_saved_keys']);
+    expect(within(row('k1')).queryByRole('button', { name: 'Keep alive' })).toBeEnabled();
+    // The token states come from the current inventory (not mocked here: none are shown).
+    expect(cmds(calls)).toEqual(['list_saved_keys', 'current_inventory', 'repair_saved_keys']);
   });
 
   it('shows a keychain error and says reveal and copy still work', async () => {
@@ -142,4 +146,119 @@ describe('Saved keys', () => {
     await user.click(within(alert).getByRole('button', { name: 'Retry' }));
     await waitFor(() => expect(row('k1')).toBeInTheDocument());
   });
+});
+
+const exists = (days: number, risk: 'ok' | 'soon' | 'overdue' = 'soon') => ({
+  state: 'exists' as const,
+  token_id: 'otok-1',
+  days_until_removal: days,
+  removal_risk: risk,
+  last_used: NOW - (90 - days) * 86400,
+});
+
+describe('Saved keys: token state, keep alive, usage', () => {
+  const keys = [key(), key({ id: 'k2', label: 'Laptop' }), key({ id: 'k3', label: 'Other cloud' }), key({ id: 'k4', label: 'Overdue' })];
+
+  it('shows each key’s token state from the current inventory', async () => {
+    setup({
+      list_saved_keys: listOf(keys),
+      current_inventory: inventoryOf({
+        saved_keys: [
+          { id: 'k1', label: 'CI prod', token: exists(12) },
+          { id: 'k2', label: 'Laptop', token: { state: 'gone' } },
+          { id: 'k3', label: 'Other cloud', token: { state: 'unknown' } },
+          { id: 'k4', label: 'Overdue', token: exists(-1, 'overdue') },
+        ],
+      }),
+    });
+    await waitFor(() => expect(within(row('k1')).getByText('Removed by Mist in 12 days')).toBeInTheDocument());
+    expect(within(row('k2')).getByText('Token no longer exists')).toBeInTheDocument();
+    expect(row('k3')).not.toHaveTextContent(/Token in Mist/);
+    expect(within(row('k4')).getByText(/Past Mist’s 90 days/)).toBeInTheDocument();
+  });
+
+  it('"Keep alive" calls Mist with that key only, shows the message and the new state', async () => {
+    let kept = false;
+    const onchanged = vi.fn();
+    const { calls, user } = setup(
+      {
+        list_saved_keys: listOf(keys.slice(0, 2)),
+        current_inventory: () => inventoryOf({ saved_keys: [{ id: 'k1', label: 'CI prod', token: kept ? exists(90, 'ok') : exists(3) }] }),
+        keep_alive: ({ ids }: Record<string, unknown>) => {
+          kept = true;
+          return (ids as string[]).map((id) => ({ id, label: 'CI prod', ok: true, token: null, message: 'Mist accepted “CI prod”. It now reports the token as last used 2026-12-01 18:40 UTC.' }));
+        },
+      },
+      onchanged,
+    );
+    await waitFor(() => expect(within(row('k1')).getByText('Removed by Mist in 3 days')).toBeInTheDocument());
+    const btn = within(row('k1')).getByRole('button', { name: 'Keep alive' });
+    expect(btn).toHaveAccessibleDescription('CI prod');
+    await user.click(btn);
+    expect(await within(row('k1')).findByText(/Mist accepted “CI prod”\. It now reports the token as last used/)).toBeInTheDocument();
+    await waitFor(() => expect(within(row('k1')).getByText('Removed by Mist in 90 days')).toBeInTheDocument());
+    expect(argsOf(calls, 'keep_alive')).toEqual([{ ids: ['k1'] }]);
+    expect(onchanged).toHaveBeenCalled();
+  });
+
+  it('shows a refused key’s keep-alive as an error', async () => {
+    const { user } = setup({
+      list_saved_keys: listOf([key()]),
+      current_inventory: inventoryOf(),
+      keep_alive: [{ id: 'k1', label: 'CI prod', ok: false, token: null, message: 'Mist refused “CI prod”: the key no longer works.' }],
+    });
+    await waitFor(() => expect(row('k1')).toBeInTheDocument());
+    await user.click(within(row('k1')).getByRole('button', { name: 'Keep alive' }));
+    expect(await within(row('k1')).findByRole('alert')).toHaveTextContent('Mist refused “CI prod”: the key no longer works.');
+  });
+
+  it('a test shows whose quota the key spends, with a warning near the limit', async () => {
+    const usage = (requests: number) => ({
+      requests,
+      limit: 5000,
+      percent: Math.floor((requests * 100) / 5000),
+      near_limit: requests >= 4000,
+      owner: 'org_token' as const,
+      text: `${requests} of 5,000 API calls used this hour. This org token has a limit of its own, apart from every person's.`,
+    });
+    const { user } = setup({
+      list_saved_keys: listOf([key(), key({ id: 'k2', label: 'Busy' })]),
+      current_inventory: inventoryOf(),
+      test_saved_key: ({ id }: Record<string, unknown>) => ({
+        valid: true,
+        identity: null,
+        privileges: [],
+        message: 'Works.',
+        warning: null,
+        usage: id === 'k1' ? usage(12) : usage(4200),
+      }),
+    });
+    await waitFor(() => expect(row('k1')).toBeInTheDocument());
+    await user.click(within(row('k1')).getByRole('button', { name: 'Test' }));
+    const calm = await within(row('k1')).findByTestId('key-usage');
+    expect(calm).toHaveTextContent("12 of 5,000 API calls used this hour. This org token has a limit of its own, apart from every person's.");
+    expect(calm).not.toHaveTextContent('Warning');
+    await user.click(within(row('k2')).getByRole('button', { name: 'Test' }));
+    const busy = await within(row('k2')).findByTestId('key-usage');
+    expect(busy).toHaveTextContent(/^Warning: 4200 of 5,000/);
+    expect(busy).toHaveClass('warning');
+  });
+
+  for (const theme of ['light', 'dark'] as const) {
+    it(`has no axe WCAG 2.1 AA violations with states and results (${theme} theme)`, async () => {
+      const { container, user } = setup({
+        list_saved_keys: listOf(keys.slice(0, 2)),
+        current_inventory: inventoryOf({ saved_keys: [{ id: 'k1', label: 'CI prod', token: exists(5) }, { id: 'k2', label: 'Laptop', token: { state: 'gone' } }] }),
+        keep_alive: [{ id: 'k2', label: 'Laptop', ok: false, token: null, message: 'Refused.' }],
+        test_saved_key: { valid: true, identity: null, privileges: [], message: 'Works.', warning: null, usage: { requests: 4500, limit: 5000, percent: 90, near_limit: true, owner: 'user', text: 'Shared. Warning: 90 %.' } },
+      });
+      await waitFor(() => expect(within(row('k1')).getByText('Removed by Mist in 5 days')).toBeInTheDocument());
+      await user.click(within(row('k1')).getByRole('button', { name: 'Test' }));
+      await within(row('k1')).findByTestId('key-usage');
+      await user.click(within(row('k2')).getByRole('button', { name: 'Keep alive' }));
+      await within(row('k2')).findByText('Refused.');
+      const v = await axeViolations(container, theme);
+      expect(v, describeViolations(v)).toEqual([]);
+    });
+  }
 });

@@ -57,7 +57,8 @@ describe('Saved keys: tampered_index', () => {
     expect(await within(row('k1')).findByText(/User token of ada@example\.com/)).toBeInTheDocument();
     expect(within(row('k1')).queryByRole('group')).toBeNull();
     expect(argsOf(calls, 'confirm_saved_key_cloud')).toEqual([{ id: 'k1', cloudId: 'global01' }]);
-    expect(cmds(calls)).toEqual(['list_saved_keys', 'test_saved_key', 'list_clouds', 'confirm_saved_key_cloud', 'test_saved_key']);
+    // current_inventory: the token states, from the app's inventory (no key is sent).
+    expect(cmds(calls)).toEqual(['list_saved_keys', 'current_inventory', 'test_saved_key', 'list_clouds', 'confirm_saved_key_cloud', 'test_saved_key']);
     expect(within(row('k1')).getByText(/Global 01/)).toBeInTheDocument();
   });
 
@@ -74,7 +75,8 @@ describe('Saved keys: tampered_index', () => {
     const step = await within(row('k1')).findByRole('group');
     await user.click(within(step).getByRole('button', { name: 'Cancel' }));
     expect(within(row('k1')).queryByRole('group')).toBeNull();
-    expect(cmds(calls)).toEqual(['list_saved_keys', 'test_saved_key', 'list_clouds']);
+    // current_inventory: the token states, from the app's inventory (no key is sent).
+    expect(cmds(calls)).toEqual(['list_saved_keys', 'current_inventory', 'test_saved_key', 'list_clouds']);
   });
 
   it('offers a custom cloud the list names, resolved without sending anything', async () => {
@@ -136,6 +138,7 @@ describe('Saved keys: index_permissions (a damaged list moved aside)', () => {
     await user.click(within(alert).getByRole('button', { name: 'Repair' }));
     await waitFor(() => expect(row('r2')).toBeInTheDocument());
     expect(screen.queryByText(/was damaged/)).toBeNull();
-    expect(cmds(calls)).toEqual(['list_saved_keys', 'repair_saved_keys']);
+    // current_inventory: the token states, from the app's inventory (no key is sent).
+    expect(cmds(calls)).toEqual(['list_saved_keys', 'current_inventory', 'repair_saved_keys']);
   });
 });

@@ -76,6 +76,14 @@ describe('Token rows: marks', () => {
     expect(within(row('u1')).getByRole('button', { name: 'Rotate' })).toBeInTheDocument();
   });
 
+  it('offers no Rotate for user tokens when the session cannot create them (SSO)', async () => {
+    setup({ inventory: inventoryOf() }, session({ can_create_user_tokens: false, identity: { kind: 'user', email: 'a@b.c', name: 'A', via_sso: true } }));
+    await screen.findByRole('heading', { name: 'My tokens' });
+    expect(within(row('tok-1')).queryByRole('button', { name: 'Rotate' })).not.toBeInTheDocument();
+    expect(within(row('tok-1')).getByRole('button', { name: 'Rename' })).toBeInTheDocument();
+    expect(within(row('otok-1')).getByRole('button', { name: 'Rotate' })).toBeInTheDocument();
+  });
+
   it('offers no Rotate where the admin cannot manage tokens', async () => {
     setup({ inventory: inventoryOf({ orgs: [{ org: BETA, tokens: [orgToken({ id: 'b1', org_id: BETA.id })], error: null }] }) });
     await screen.findByRole('heading', { name: 'Beta Labs' });
@@ -101,6 +109,34 @@ describe('Token rows: marks', () => {
     await screen.findByRole('heading', { name: 'Acme Retail' });
     expect(within(row('otok-1')).getByRole('button', { name: 'Delete old token' })).toBeDisabled();
     expect(within(row('otok-1')).getByText('Mist did not answer.')).toBeInTheDocument();
+  });
+});
+
+describe('"Saved" after a create', () => {
+  it('marks the new token "Saved" once its key was saved and the key window closed', async () => {
+    let savedNow = false;
+    const fresh = token({ id: 'new-1', name: 'Fresh' });
+    const slots = fakeSlots();
+    const { user } = setup({
+      inventory: inventoryOf(),
+      create_user_token: { token: fresh, slot: { slot_id: 's-new', expires_in_s: 600 } },
+      current_inventory: () => inventoryOf({ user_tokens: [token(), { ...fresh, saved: savedNow }] }),
+      ...slots,
+      save_key: (a: Record<string, unknown>) => {
+        savedNow = true;
+        return slots.save_key(a);
+      },
+    });
+    await screen.findByRole('heading', { name: 'My tokens' });
+    await user.click(screen.getByRole('button', { name: 'Create token' }));
+    await user.type(screen.getByLabelText('Token name'), 'Fresh');
+    await user.click(within(screen.getByRole('dialog')).getByRole('button', { name: 'Create token' }));
+    const reveal = await screen.findByRole('dialog', { name: 'Your new key for “Fresh”' });
+    await user.click(within(reveal).getByRole('button', { name: 'Save to keychain' }));
+    await within(reveal).findByText('Saved in the keychain as “Fresh”.');
+    expect(within(row('new-1')).queryByText('Saved')).not.toBeInTheDocument();
+    await user.click(within(reveal).getByRole('button', { name: 'Done' }));
+    await waitFor(() => expect(within(row('new-1')).getByText('Saved')).toBeInTheDocument());
   });
 });
 
@@ -169,6 +205,23 @@ describe('"Delete old token" on a row', () => {
     expect(row('otok-new')).toBeInTheDocument();
     expect(argsOf(calls, 'finish_rotation')).toEqual([{ rotationId: 'rot-1' }, { rotationId: 'rot-1' }]);
     expect(cmds(calls).filter((c) => c === 'current_inventory').length).toBeGreaterThanOrEqual(2);
+  });
+});
+
+describe('"Delete old token" of the token the app is signed in with', () => {
+  it('signs out after deleting it, and says to sign in with the new key', async () => {
+    const { calls, onsessionlost, user } = setup(
+      {
+        inventory: marked({ old: { is_session_token: true } }),
+        finish_rotation: { rotation_id: 'rot-1', deleted_token_id: 'otok-1', message: 'The old token “CI pipeline” is deleted.' },
+        sign_out: null,
+      },
+      session({ method: 'token', remembered: true }),
+    );
+    await screen.findByRole('heading', { name: 'Acme Retail' });
+    await user.click(within(row('otok-1')).getByRole('button', { name: 'Delete old token' }));
+    await waitFor(() => expect(onsessionlost).toHaveBeenCalledWith(expect.stringMatching(/^The old token “CI pipeline” is deleted\. .*sign in again with the new key\.$/)));
+    expect(argsOf(calls, 'sign_out')).toEqual([{ forgetRemembered: true }]);
   });
 });
 
@@ -250,6 +303,8 @@ describe('Rotate from the list', () => {
     await waitFor(() => expect(screen.queryByRole('dialog')).not.toBeInTheDocument());
     expect(within(row('otok-1')).getByRole('button', { name: 'Delete old token' })).toBeInTheDocument();
     expect(row('otok-new')).toHaveTextContent('Replaces the token of the same name');
+    // Keyboard users are back where they started.
+    expect(within(row('otok-1')).getByRole('button', { name: 'Rotate' })).toHaveFocus();
   });
 
   it('keeps the list unchanged when the create fails', async () => {
