@@ -425,11 +425,14 @@ impl WebDriver {
         }
     }
 
-    /// The visible text inside the first element matching `css`, or None when there is none.
+    /// The visible text inside the first element matching `css`, or None when there is none. A
+    /// row below the fold is not rendered (`content-visibility: auto`), so its innerText is empty:
+    /// then its textContent.
     pub async fn text_in(&self, css: &str) -> Option<String> {
         let v = self
             .execute(
-                "const e = document.querySelector(arguments[0]); return e ? e.innerText : null;",
+                "const e = document.querySelector(arguments[0]); if (!e) return null; \
+                 const t = e.innerText; return t && t.trim() ? t : e.textContent;",
                 vec![json!(css)],
             )
             .await;

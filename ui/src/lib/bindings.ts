@@ -366,6 +366,10 @@ export type PendingRotation = { id: string, kind: TokenKind, org_id: string | nu
  */
 cloud_api: string, 
 /**
+ * The email of the account that started it (user tokens belong to it), if any.
+ */
+account: string | null, 
+/**
  * Both tokens' name (the new one is made with the old one's name).
  */
 name: string, old_token_id: string, new_token_id: string, old_key_hint: string, new_key_hint: string, 

@@ -491,3 +491,37 @@ async fn export_holds_every_token_and_no_key() {
         assert!(!text.contains(&key), "{}", path.display());
     }
 }
+
+#[tokio::test]
+async fn rotate_is_finished_only_by_the_account_that_started_it() {
+    let sim = demo_sim().await;
+    let store = keyring_core::mock::Store::new().unwrap();
+    let dir = temp_dir("rotate-account");
+    let state = app(&sim, &store, dir.path());
+    sign_in(&state.mist, "admin@example.com").await;
+    let inv = state.inventory().await.unwrap();
+    let laptop = named(&inv, "laptop scripts")[0].id.clone();
+    let started = state
+        .start_rotation(TokenKind::User, None, &laptop, None)
+        .await
+        .unwrap();
+    state.copy_key(&started.created.slot.slot_id).await.unwrap();
+
+    // Another account on the same cloud: its lists lack admin's tokens, which must not read as
+    // "gone", and it may not finish the rotation (a 404 would read as "deleted").
+    state.sign_out(false).await.unwrap();
+    sign_in(&state.mist, "observer@example.com").await;
+    state.inventory().await.unwrap();
+    assert_eq!(state.secrets.rotations.list().unwrap().len(), 1, "kept");
+    let e = state
+        .finish_rotation(&started.rotation.id)
+        .await
+        .unwrap_err();
+    assert_eq!(e.kind(), "forbidden");
+    assert!(e.to_string().contains("as admin@example.com"), "{e}");
+    assert_eq!(
+        sim.user_tokens("admin@example.com").len(),
+        3,
+        "nothing deleted"
+    );
+}
