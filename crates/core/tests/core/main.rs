@@ -11,5 +11,6 @@ mod errors;
 mod flows;
 mod keychain;
 mod safety;
+mod speed;
 mod tokens;
 mod usage_examples;
