@@ -347,6 +347,7 @@ pub fn print(files: &[String]) {
     let notes: Vec<String> = [
         "app.idle_processes",
         "baseline.idle_processes",
+        "window.idle_processes",
         "window.loaded_processes",
     ]
     .iter()

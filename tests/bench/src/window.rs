@@ -47,7 +47,7 @@ const SIGNIN_LATENCY: Duration = Duration::from_millis(100);
 const RENDER_JS: &str = r#"
 const [btn, minTotal] = arguments;
 window.__mtmBench = null;
-const count = () => document.querySelectorAll('[data-token-id]').length;
+const count = () => document.querySelectorAll('[data-token-id]:not([hidden])').length;
 const list = () => document.querySelector('.tokens[data-rows-total]');
 const num = (el, k) => Number(el.getAttribute(k));
 const rendered = () => {
@@ -85,7 +85,7 @@ return true;
 const FILTER_JS: &str = r#"
 const [field, steps, pause] = arguments;
 window.__mtmBench = null;
-const count = () => document.querySelectorAll('[data-token-id]').length;
+const count = () => document.querySelectorAll('[data-token-id]:not([hidden])').length;
 const micro = () => new Promise((r) => queueMicrotask(r));
 const frame = () => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -188,7 +188,7 @@ async fn result(driver: &WebDriver, timeout: Duration) -> Value {
 async fn row_count(driver: &WebDriver) -> u64 {
     driver
         .execute(
-            "return document.querySelectorAll('[data-token-id]').length;",
+            "return document.querySelectorAll('[data-token-id]:not([hidden])').length;",
             vec![],
         )
         .await
@@ -246,6 +246,7 @@ pub async fn run(
     let idle = mem_now(app_pid);
     out.put("window.idle_pss_kib", idle.pss_kib as f64);
     out.put("window.idle_rss_kib", idle.rss_kib as f64);
+    out.text("window.idle_processes", &idle.breakdown());
 
     // Where start-up time goes, seen from the page.
     let tl = d.execute(PAGE_TIMELINE_JS, vec![]).await;
