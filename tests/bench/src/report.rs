@@ -273,7 +273,9 @@ pub fn print(files: &[String]) {
                     k("warmup_connections").map_or("?".into(), |v| format!("{v:.0}")),
                 ),
                 "–",
-                &k("waves").map_or("–".into(), |w| format!("{w:.0} waves of 100 ms")),
+                &k("waves").map_or("–".into(), |w| {
+                    format!("{w:.0} wave{} of 100 ms", if w == 1.0 { "" } else { "s" })
+                }),
                 target,
                 yes_no(met),
             ]);

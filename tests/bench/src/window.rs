@@ -4,7 +4,8 @@
 //!
 //! The list renders at most a budget of rows (150, in display order; the rest behind "Show N
 //! tokens" / "Show more" buttons and a "Showing 150 of 2,004 tokens" line). Its container
-//! (`.tokens`) says what it rendered: `data-rows-shown` (rows in the DOM), `data-rows-matching`
+//! (`.tokens`) says what it rendered: `data-rows-shown` (rows shown; rows that stopped matching
+//! the filter stay in the DOM with `hidden` and are not counted), `data-rows-matching`
 //! (tokens matching the filter) and `data-rows-total` (all tokens in the inventory).
 //!
 //! - sign-in → rows painted, at 100 ms simulated latency per request and over HTTP/2 (h2c with
