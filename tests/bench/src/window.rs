@@ -142,7 +142,7 @@ window.__TAURI_INTERNALS__.invoke('inventory').then(
   (inv) => {
     const n = (inv.user_tokens ? inv.user_tokens.length : 0)
       + inv.orgs.reduce((a, o) => a + (o.tokens ? o.tokens.length : 0), 0);
-    window.__mtmBench = { ms: performance.now() - t0, tokens: n };
+    window.__mtmBench = { ms: performance.now() - t0, tokens: n, json_bytes: JSON.stringify(inv).length };
   },
   (e) => { window.__mtmBench = { error: JSON.stringify(e) }; });
 return true;
@@ -400,6 +400,10 @@ pub async fn run(
         d.execute(INVOKE_JS, vec![]).await;
         let r = result(d, Duration::from_secs(60)).await;
         ipc.push(r["ms"].as_f64().unwrap_or(f64::NAN));
+        if let Some(b) = r["json_bytes"].as_f64() {
+            // How much the inventory weighs as JSON (what the IPC carries and the page parses).
+            out.put("window.inventory_json_bytes", b);
+        }
         tokio::time::sleep(Duration::from_millis(500)).await;
         let tab = d.button("Tokens").await;
         d.execute(RENDER_JS, vec![tab.0.clone(), json!(want)]).await;
