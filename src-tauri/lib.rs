@@ -86,6 +86,12 @@ pub fn run() {
             app.state::<AppState>().report_milestone("setup");
             // The system clipboard and the data folder come from Tauri.
             platform::setup_secrets(app.handle())?;
+            // The keychain's D-Bus connection and Secret Service session, in a thread of its own
+            // while the window is created: the sign-in screen's first call then need not wait.
+            let handle = app.handle().clone();
+            std::thread::spawn(move || {
+                handle.state::<AppState>().secrets.vault.prewarm_keychain();
+            });
             Ok(())
         })
         .on_page_load(|webview, payload| {

@@ -13,6 +13,7 @@ app_command_list! {
     session::list_clouds,
     session::resolve_cloud,
     session::find_cloud_by_email,
+    session::warm_up_cloud,
     session::sign_in_password,
     session::sign_in_sso,
     session::submit_two_factor,

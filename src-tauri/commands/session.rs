@@ -25,6 +25,12 @@ pub async fn find_cloud_by_email(state: State<'_, AppState>, email: String) -> R
     state.mist.find_cloud_by_email(&email).await
 }
 
+/// `warm_up_cloud`: opens a connection to the cloud the admin will sign in to, while they type.
+#[tauri::command]
+pub async fn warm_up_cloud(state: State<'_, AppState>, cloud_id: String) -> Result<()> {
+    state.mist.warm_up(&cloud_id).await
+}
+
 /// `sign_in_password`: the password and code are wrapped at once and used for one request.
 #[tauri::command]
 pub async fn sign_in_password(

@@ -25,7 +25,20 @@ pub struct Target {
 struct Run {
     ms: f64,
     self_ms: Option<f64>,
+    /// The milestones the process printed before ready ("setup", "page loaded", "ui ready"),
+    /// in ms since it entered `main`.
+    milestones: Vec<(String, f64)>,
     mem: Mem,
+}
+
+/// "mist-token-manager: page loaded after 123 ms" → ("page loaded", 123).
+fn milestone(line: &str) -> Option<(String, f64)> {
+    let (_, rest) = line.split_once(": ")?;
+    let (what, n) = rest.rsplit_once(" after ")?;
+    Some((
+        what.to_string(),
+        n.trim_end_matches(" ms").trim().parse().ok()?,
+    ))
 }
 
 fn one_run(t: &Target, display: &Display, home: &Path, clouds: &Path, settle: Duration) -> Run {
@@ -52,14 +65,18 @@ fn one_run(t: &Target, display: &Display, home: &Path, clouds: &Path, settle: Du
     let stdout = child.stdout.take().unwrap();
     let (tx, rx) = mpsc::channel();
     std::thread::spawn(move || {
+        let mut seen = Vec::new();
         for line in BufReader::new(stdout).lines() {
             let Ok(line) = line else { break };
+            if let Some(m) = milestone(&line) {
+                seen.push(m);
+            }
             if line.contains("ui ready") {
-                let _ = tx.send((Instant::now(), line));
+                let _ = tx.send((Instant::now(), line, std::mem::take(&mut seen)));
             }
         }
     });
-    let (t1, line) = match rx.recv_timeout(Duration::from_secs(60)) {
+    let (t1, line, milestones) = match rx.recv_timeout(Duration::from_secs(60)) {
         Ok(v) => v,
         Err(_) => {
             let pids = procs::tree(child.id());
@@ -86,7 +103,12 @@ fn one_run(t: &Target, display: &Display, home: &Path, clouds: &Path, settle: Du
     procs::wait_gone(&pids, Duration::from_secs(5));
     let _ = child.wait();
     let _ = std::fs::remove_dir_all(home);
-    Run { ms, self_ms, mem }
+    Run {
+        ms,
+        self_ms,
+        milestones,
+        mem,
+    }
 }
 
 /// Runs `runs` measured rounds (after one warm-up round that is not counted), alternating which
@@ -135,6 +157,30 @@ pub fn run(targets: &[Target], runs: usize, cloud_api: &str, tmp: &Path, out: &m
         out.list(&format!("{k}.start_ms.runs"), &ms);
         if !self_ms.is_empty() {
             out.put(&format!("{k}.start_self_ms"), median(&self_ms));
+            // From spawn to `main`: the loader, before the process can print anything.
+            let before_main: Vec<f64> = rs
+                .iter()
+                .filter_map(|r| r.self_ms.map(|s| r.ms - s))
+                .collect();
+            out.put(&format!("{k}.start_before_main_ms"), median(&before_main));
+        }
+        let mut names: Vec<&str> = Vec::new();
+        for r in rs {
+            for (n, _) in &r.milestones {
+                if !names.contains(&n.as_str()) {
+                    names.push(n);
+                }
+            }
+        }
+        for n in names {
+            let v: Vec<f64> = rs
+                .iter()
+                .filter_map(|r| r.milestones.iter().find(|(m, _)| m == n).map(|(_, v)| *v))
+                .collect();
+            out.put(
+                &format!("{k}.milestone.{}_ms", n.replace(' ', "_")),
+                median(&v),
+            );
         }
         out.put(&format!("{k}.idle_pss_kib"), median(&pss));
         out.list(&format!("{k}.idle_pss_kib.runs"), &pss);

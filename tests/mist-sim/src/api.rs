@@ -151,6 +151,10 @@ async fn method_not_allowed(method: Method) -> ApiError {
 
 async fn controls(State(s): St, req: Request, next: Next) -> Response {
     s.request_count.fetch_add(1, Ordering::SeqCst);
+    if req.version() == http::Version::HTTP_2 {
+        s.http2_request_count.fetch_add(1, Ordering::SeqCst);
+    }
+    let _in_flight = InFlight::enter(s.clone());
     let latency = *s.latency.lock().unwrap();
     if !latency.is_zero() {
         tokio::time::sleep(latency).await;
@@ -191,6 +195,23 @@ async fn controls(State(s): St, req: Request, next: Next) -> Response {
             // No connection handle (cannot happen with our server): fail loudly instead.
             fault_status(502, true)
         }
+    }
+}
+
+/// Counts a request as being handled until it is dropped (answered, or its connection gone).
+struct InFlight(Arc<Shared>);
+
+impl InFlight {
+    fn enter(s: Arc<Shared>) -> Self {
+        let now = s.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
+        s.max_in_flight.fetch_max(now, Ordering::SeqCst);
+        InFlight(s)
+    }
+}
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        self.0.in_flight.fetch_sub(1, Ordering::SeqCst);
     }
 }
 

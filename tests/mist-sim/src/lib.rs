@@ -199,7 +199,7 @@ impl Sim {
         let local = listener.local_addr()?;
         let (tx, rx) = watch::channel(false);
         let app = api::router(shared.clone());
-        let join = tokio::spawn(server::serve(listener, app, rx));
+        let join = tokio::spawn(server::serve(listener, app, rx, shared.clone()));
         Ok(SimHandle {
             inner: Arc::new(HandleInner {
                 shared,
@@ -293,6 +293,34 @@ impl SimHandle {
 
     pub fn reset_request_count(&self) {
         self.s().request_count.store(0, Ordering::SeqCst);
+        self.s().http2_request_count.store(0, Ordering::SeqCst);
+    }
+
+    /// Of [`SimHandle::request_count`], those that came over HTTP/2. The simulator speaks HTTP/1.1
+    /// and, on the same port, HTTP/2 without TLS to clients that start with its preface (h2c with
+    /// prior knowledge).
+    pub fn http2_request_count(&self) -> u64 {
+        self.s().http2_request_count.load(Ordering::SeqCst)
+    }
+
+    /// TCP connections accepted (each a connection set-up a real cloud would also charge a TLS
+    /// handshake for; the latency knob delays requests only).
+    pub fn connection_count(&self) -> u64 {
+        self.s().connection_count.load(Ordering::SeqCst)
+    }
+
+    pub fn reset_connection_count(&self) {
+        self.s().connection_count.store(0, Ordering::SeqCst);
+    }
+
+    /// The most requests handled at the same time since the last reset (with a latency set, a
+    /// client's bound on requests in flight shows here).
+    pub fn max_concurrent_requests(&self) -> u64 {
+        self.s().max_in_flight.load(Ordering::SeqCst)
+    }
+
+    pub fn reset_max_concurrent_requests(&self) {
+        self.s().max_in_flight.store(0, Ordering::SeqCst);
     }
 
     /// Keys made from now on have `key_len` characters, and GET shows `shown` of them on each

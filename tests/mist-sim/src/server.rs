@@ -1,5 +1,6 @@
 //! Connection handling: hyper connections served one by one so that a fault can drop a
-//! connection after its request was processed, without sending a response.
+//! connection after its request was processed, without sending a response. Each connection speaks
+//! HTTP/1.1, or HTTP/2 when the client opens with the HTTP/2 preface (h2c, prior knowledge).
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -8,16 +9,24 @@ use std::time::Duration;
 use axum::extract::ConnectInfo;
 use axum::Router;
 use hyper::body::Incoming;
-use hyper_util::rt::TokioIo;
+use hyper_util::rt::{TokioExecutor, TokioIo};
+use hyper_util::server::conn::auto;
 use tokio::net::TcpListener;
 use tokio::sync::{watch, Notify};
 use tower::ServiceExt;
+
+use crate::state::Shared;
 
 /// Put in each request's extensions: notifying it closes the connection at once.
 #[derive(Clone)]
 pub(crate) struct ConnKill(pub Arc<Notify>);
 
-pub(crate) async fn serve(listener: TcpListener, app: Router, mut shutdown: watch::Receiver<bool>) {
+pub(crate) async fn serve(
+    listener: TcpListener,
+    app: Router,
+    mut shutdown: watch::Receiver<bool>,
+    shared: Arc<Shared>,
+) {
     loop {
         let accepted = tokio::select! {
             r = listener.accept() => r,
@@ -30,6 +39,9 @@ pub(crate) async fn serve(listener: TcpListener, app: Router, mut shutdown: watc
                 continue;
             }
         };
+        shared
+            .connection_count
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         let _ = stream.set_nodelay(true);
         let app = app.clone();
         let mut conn_shutdown = shutdown.clone();
@@ -41,9 +53,11 @@ pub(crate) async fn serve(listener: TcpListener, app: Router, mut shutdown: watc
                 req.extensions_mut().insert(ConnKill(kill_for_svc.clone()));
                 app.clone().oneshot(req)
             });
-            let conn = hyper::server::conn::http1::Builder::new()
-                .keep_alive(true)
-                .serve_connection(TokioIo::new(stream), svc);
+            let mut builder = auto::Builder::new(TokioExecutor::new());
+            builder.http1().keep_alive(true);
+            // nginx's default; hyper's own is 200.
+            builder.http2().max_concurrent_streams(128);
+            let conn = builder.serve_connection(TokioIo::new(stream), svc);
             tokio::select! {
                 _ = conn => {}
                 _ = kill.notified() => {}

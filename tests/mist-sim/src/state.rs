@@ -58,6 +58,13 @@ pub(crate) struct Shared {
     pub db: Mutex<Db>,
     pub faults: Mutex<Vec<FaultRule>>,
     pub request_count: AtomicU64,
+    /// Requests that came over HTTP/2 (h2c, prior knowledge).
+    pub http2_request_count: AtomicU64,
+    /// TCP connections accepted.
+    pub connection_count: AtomicU64,
+    /// Requests being handled now, and the most at once since the last reset.
+    pub in_flight: AtomicU64,
+    pub max_in_flight: AtomicU64,
     pub last_issued_key: Mutex<Option<String>>,
     pub idp_page: Mutex<crate::IdpPage>,
     /// One-time tickets of the simulated company login → email.
@@ -79,6 +86,10 @@ impl Shared {
             db: Mutex::new(db),
             faults: Mutex::new(Vec::new()),
             request_count: AtomicU64::new(0),
+            http2_request_count: AtomicU64::new(0),
+            connection_count: AtomicU64::new(0),
+            in_flight: AtomicU64::new(0),
+            max_in_flight: AtomicU64::new(0),
             last_issued_key: Mutex::new(None),
             idp_page: Mutex::new(cfg_idp_page),
             sso_tickets: Mutex::new(Default::default()),

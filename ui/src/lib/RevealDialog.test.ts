@@ -154,6 +154,7 @@ describe('Reveal dialog of a rotation', () => {
       org_id: 'org-acme',
       org_name: 'Acme Retail',
       cloud_api: 'https://api.mist.com',
+      account: 'admin@example.com',
       name: 'CI pipeline',
       old_token_id: 'otok-old',
       new_token_id: 'otok-1',

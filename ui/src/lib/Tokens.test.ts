@@ -15,8 +15,9 @@ function setup(handlers: Record<string, unknown>, s: SessionInfo = session()) {
   return { calls, onsessionlost, user: userEvent.setup() };
 }
 
-const row = (id: string) => document.querySelector(`[data-token-id="${id}"]`) as HTMLElement;
-const names = () => Array.from(document.querySelectorAll('[data-token-id] .token-name')).map((e) => e.textContent);
+// Shown rows: rows that stopped matching the filter stay in the DOM, hidden.
+const row = (id: string) => document.querySelector(`[data-token-id="${id}"]:not([hidden])`) as HTMLElement;
+const names = () => Array.from(document.querySelectorAll('[data-token-id]:not([hidden]) .token-name')).map((e) => e.textContent);
 
 describe('Tokens list', () => {
   it('groups user tokens and each org, with plain facts per token', async () => {
@@ -251,9 +252,9 @@ function bulk(orgCount = 100, per = 20, mine = 4) {
   return inventoryOf({ user_tokens, orgs });
 }
 
-const rowCount = () => document.querySelectorAll('[data-token-id]').length;
+const rowCount = () => document.querySelectorAll('[data-token-id]:not([hidden])').length;
 const sectionOf = (name: string) => screen.getByRole('region', { name });
-const rowsIn = (el: HTMLElement) => el.querySelectorAll('[data-token-id]').length;
+const rowsIn = (el: HTMLElement) => el.querySelectorAll('[data-token-id]:not([hidden])').length;
 // Direct look-ups: role queries over a 2,000-token page are slow in jsdom.
 const summary = () => document.querySelector('.list-summary') as HTMLElement | null;
 const showMore = () => within(summary()!).getByRole('button', { name: 'Show more' });

@@ -18,7 +18,11 @@ function setup(handlers: Record<string, unknown>, s: SessionInfo = session()) {
 }
 
 const row = (id: string) => document.querySelector(`[data-token-id="${id}"]`) as HTMLElement;
-const names = () => Array.from(document.querySelectorAll('[data-token-id] .token-name')).map((e) => e.textContent);
+// Rows that stop matching stay in the DOM, hidden (as do sections without a match): count the shown ones.
+const names = () =>
+  Array.from(document.querySelectorAll('.token-section:not([hidden]) [data-token-id]:not([hidden]) .token-name')).map(
+    (e) => e.textContent,
+  );
 
 const NEVER = { reason: 'never_used' as const, text: 'Never used.' };
 const BROAD = { reason: 'broad_admin' as const, text: 'Super User on the whole organization with no source IP limit.' };
@@ -233,6 +237,7 @@ describe('Rotate from the list', () => {
       org_id: ACME.id,
       org_name: ACME.name,
       cloud_api: 'https://api.mist.com',
+      account: 'admin@example.com',
       name: 'CI pipeline',
       old_token_id: 'otok-1',
       new_token_id: 'otok-new',

@@ -81,6 +81,7 @@ async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> 
 export const listClouds = () => call<CloudInfo[]>('list_clouds');
 export const resolveCloud = (input: string) => call<CloudInfo>('resolve_cloud', { input });
 export const findCloudByEmail = (email: string) => call<EmailLookup>('find_cloud_by_email', { email });
+export const warmUpCloud = (cloudId: string) => call<null>('warm_up_cloud', { cloudId });
 export const signInPassword = (cloudId: string, email: string, password: string, twoFactor?: string) =>
   call<SignInResult>('sign_in_password', { cloudId, email, password, twoFactor: twoFactor ?? null });
 /** Opens the company login window and resolves once it reached the Mist portal (or rejects:

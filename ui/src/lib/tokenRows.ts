@@ -115,6 +115,9 @@ export function attentionText(n: number): string {
 /** How many token rows the list renders at first, and how many more each "Show more" adds. */
 export const ROW_BUDGET = 150;
 
+/** At most this many rendered rows stay in the DOM, hidden, while the filter changes. */
+export const KEEP_ROWS = 4 * ROW_BUDGET;
+
 /**
  * The number of rows to render in each section, in display order: sections take rows from one
  * global budget until it is spent; an expanded section renders all its rows (and uses up budget).

@@ -400,11 +400,36 @@ fn is_timeout(f: &Failure) -> bool {
     matches!(f.error, Error::Timeout(_))
 }
 
+/// Which HTTP versions the client speaks.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Protocol {
+    /// HTTP/2 where the server offers it in the TLS handshake (ALPN), else HTTP/1.1: what Mist's
+    /// clouds get.
+    #[default]
+    Negotiated,
+    /// HTTP/2 from the first byte, also without TLS (h2c with prior knowledge): for the benchmark
+    /// against the simulator on loopback (`MIST_TOKEN_MANAGER_HTTP2_PRIOR_KNOWLEDGE=1`).
+    Http2PriorKnowledge,
+}
+
+impl Protocol {
+    /// `MIST_TOKEN_MANAGER_HTTP2_PRIOR_KNOWLEDGE=1`: [`Protocol::Http2PriorKnowledge`].
+    pub fn from_env() -> Self {
+        match std::env::var("MIST_TOKEN_MANAGER_HTTP2_PRIOR_KNOWLEDGE").as_deref() {
+            Ok("1") => Self::Http2PriorKnowledge,
+            _ => Self::Negotiated,
+        }
+    }
+}
+
 /// The shared client.
 #[derive(Clone, Debug)]
 pub struct Http {
     client: reqwest::Client,
     request_timeout: Duration,
+    protocol: Protocol,
+    /// Hosts whose last answer came over HTTP/2 (one connection carries many requests at once).
+    multiplexed: std::sync::Arc<std::sync::Mutex<std::collections::HashSet<String>>>,
 }
 
 impl Http {
@@ -416,16 +441,67 @@ impl Http {
 
     /// A client whose whole-request timeout is `request_timeout` (tests use a short one).
     pub fn with_timeout(request_timeout: Duration) -> Result<Self> {
-        let client = reqwest::Client::builder()
+        Self::with_options(request_timeout, Protocol::Negotiated)
+    }
+
+    pub fn with_options(request_timeout: Duration, protocol: Protocol) -> Result<Self> {
+        let mut builder = reqwest::Client::builder()
             .connect_timeout(CONNECT_TIMEOUT)
             .redirect(reqwest::redirect::Policy::none())
-            .user_agent(concat!("mist-token-manager/", env!("CARGO_PKG_VERSION")))
+            .user_agent(concat!("mist-token-manager/", env!("CARGO_PKG_VERSION")));
+        if protocol == Protocol::Http2PriorKnowledge {
+            builder = builder.http2_prior_knowledge();
+        }
+        let client = builder
             .build()
             .map_err(|e| Error::Internal(format!("Cannot set up the network client ({e}).")))?;
         Ok(Self {
             client,
             request_timeout,
+            protocol,
+            multiplexed: Default::default(),
         })
+    }
+
+    pub fn request_timeout(&self) -> Duration {
+        self.request_timeout
+    }
+
+    pub fn protocol(&self) -> Protocol {
+        self.protocol
+    }
+
+    /// Whether the last answer from `base`'s host came over HTTP/2 (so requests to it share one
+    /// connection instead of needing one connection each).
+    pub fn multiplexes(&self, base: &str) -> bool {
+        self.multiplexed
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .contains(&host_of(base))
+    }
+
+    fn learn_version(&self, host: &str, version: reqwest::Version) {
+        let mut set = self.multiplexed.lock().unwrap_or_else(|p| p.into_inner());
+        if version == reqwest::Version::HTTP_2 {
+            if !set.contains(host) {
+                set.insert(host.to_string());
+            }
+        } else {
+            set.remove(host);
+        }
+    }
+
+    /// Opens a connection to `base` ahead of the requests that will need it (the sign-in, while
+    /// the admin types the password), or keeps the pooled one alive: one `GET /self` without any
+    /// credential (no account, no quota, nothing changes; Mist answers 401, which is ignored),
+    /// 3 s at most, no retry. Failures are ignored too: the real request reports them.
+    pub async fn warm_up(&self, base: &str) {
+        let call = Call::get(base, "/self", Auth::None)
+            .timeout(DETECT_TIMEOUT)
+            .no_retry();
+        if let Err(f) = self.attempt(&call).await {
+            log::debug!("warming up {} failed: {:?}", call.host(), f.error.kind());
+        }
     }
 
     async fn attempt(&self, call: &Call<'_>) -> std::result::Result<Response, Failure> {
@@ -480,6 +556,7 @@ impl Http {
             transport_error(&e, &host)
         })?;
         let status = resp.status().as_u16();
+        self.learn_version(&host, resp.version());
         // Method, host, path and status only: never headers, query values or bodies.
         log::debug!(
             "{} {host}{} -> {status} in {} ms",

@@ -8,7 +8,7 @@ use tokio::sync::RwLock;
 
 use super::auth::{self, Credential, LoginOutcome, Pending, Session};
 use super::clouds::{self, Cloud};
-use super::http::{Auth, CookieJar, Http, DETECT_TIMEOUT};
+use super::http::{Auth, CookieJar, Http, Protocol, DETECT_TIMEOUT};
 use super::inventory;
 use super::model::{
     ApiUsage, CloudInfo, CloudMatch, EmailLookup, IdentityKind, Inventory, KeyTest, OrgDetails,
@@ -97,8 +97,13 @@ fn not_accepted(cloud: &Cloud) -> Error {
 
 impl MistState {
     /// The built-in clouds, or those of `MIST_TOKEN_MANAGER_CLOUDS` (an invalid file is an error).
+    /// `MIST_TOKEN_MANAGER_HTTP2_PRIOR_KNOWLEDGE=1` (the benchmark): HTTP/2 without TLS too.
     pub fn from_env() -> Result<Self> {
-        Ok(Self::with_clouds(clouds::clouds_from_env()?))
+        let state = Self::with_clouds(clouds::clouds_from_env()?);
+        Ok(match Protocol::from_env() {
+            Protocol::Negotiated => state,
+            p => state.with_protocol(p),
+        })
     }
 
     pub fn with_clouds(clouds: Vec<Cloud>) -> Self {
@@ -115,12 +120,30 @@ impl MistState {
 
     /// Replaces the whole-request timeout (default 30 s); for tests and slow links.
     pub fn with_request_timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.http = Http::with_timeout(timeout).expect("the HTTP client can be built");
+        self.http = Http::with_options(timeout, self.http.protocol())
+            .expect("the HTTP client can be built");
+        self
+    }
+
+    /// Which HTTP versions the client speaks (keeps the request timeout).
+    pub fn with_protocol(mut self, protocol: Protocol) -> Self {
+        self.http = Http::with_options(self.http.request_timeout(), protocol)
+            .expect("the HTTP client can be built");
         self
     }
 
     pub fn clouds(&self) -> &[Cloud] {
         &self.clouds
+    }
+
+    /// Opens (or keeps alive) a connection to the cloud `cloud_id` while the admin types the
+    /// password, so the sign-in does not wait for a connection set-up (TCP, TLS) on top of its
+    /// round trips: one request without credentials ([`Http::warm_up`]). An unknown cloud is
+    /// refused like a sign-in to it would be; a cloud that does not answer is not an error here.
+    pub async fn warm_up(&self, cloud_id: &str) -> Result<()> {
+        let cloud = self.cloud(cloud_id)?;
+        self.http.warm_up(&cloud.api_url).await;
+        Ok(())
     }
 
     pub fn list_clouds(&self) -> Vec<CloudInfo> {

@@ -158,6 +158,13 @@ impl Keychain {
         Ok(store)
     }
 
+    /// Opens the store now (Linux: the D-Bus connection and the Secret Service session with its
+    /// key exchange) so that the first real use does not wait for it. A failure is not kept: the
+    /// first real use tries again and reports it. Whether the store could be opened.
+    pub fn prewarm(&self) -> bool {
+        self.store().is_ok()
+    }
+
     fn entry(&self, user: &str) -> Result<Entry> {
         self.store()?
             .build(&self.service, user, None)

@@ -366,3 +366,47 @@ async fn only_the_newest_copy_clears() {
     tokio::time::sleep(Duration::from_millis(400)).await; // t = 900
     assert_eq!(clip.read_text_for_test(), None);
 }
+
+#[tokio::test]
+async fn prewarm_opens_the_store_once_and_the_first_use_reuses_it() {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let opened = Arc::new(AtomicUsize::new(0));
+    let store = keyring_core::mock::Store::new().unwrap();
+    let counter = opened.clone();
+    let factory: crate::secrets::keychain::StoreFactory = Arc::new(move || {
+        counter.fetch_add(1, Ordering::SeqCst);
+        let s: Arc<keyring_core::CredentialStore> = store.clone();
+        Ok(s)
+    });
+    let vault = crate::secrets::vault::Vault::new(
+        crate::secrets::keychain::Keychain::new("mtm-test", factory),
+        Some(temp_dir()),
+    );
+    assert_eq!(opened.load(Ordering::SeqCst), 0, "nothing opened at start");
+    assert!(vault.prewarm_keychain());
+    assert_eq!(opened.load(Ordering::SeqCst), 1);
+    assert!(vault.recall_sign_in_token().await.unwrap().is_none());
+    assert_eq!(opened.load(Ordering::SeqCst), 1, "the first use reused it");
+}
+
+#[tokio::test]
+async fn a_failed_prewarm_is_not_kept_and_the_first_use_reports_the_error() {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let tries = Arc::new(AtomicUsize::new(0));
+    let counter = tries.clone();
+    let factory: crate::secrets::keychain::StoreFactory = Arc::new(move || {
+        counter.fetch_add(1, Ordering::SeqCst);
+        Err(keyring_core::Error::NoDefaultStore)
+    });
+    let vault = crate::secrets::vault::Vault::new(
+        crate::secrets::keychain::Keychain::new("mtm-test", factory),
+        Some(temp_dir()),
+    );
+    assert!(!vault.prewarm_keychain());
+    assert!(vault.recall_sign_in_token().await.is_err());
+    assert_eq!(
+        tries.load(Ordering::SeqCst),
+        2,
+        "tried again, not a cached failure"
+    );
+}

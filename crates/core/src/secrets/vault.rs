@@ -348,6 +348,15 @@ impl Vault {
         .map_err(|_| Error::Internal("The keychain task failed unexpectedly. Try again.".into()))?
     }
 
+    /// Opens the keychain ahead of its first use ([`Keychain::prewarm`]), blocking: the app calls
+    /// it from a thread of its own at start-up, while the window is being created, so that the
+    /// sign-in screen's first question (is a sign-in remembered?) does not wait for the D-Bus
+    /// connection and the Secret Service session.
+    pub fn prewarm_keychain(&self) -> bool {
+        let _guard = self.inner.lock.lock().unwrap_or_else(|e| e.into_inner());
+        self.inner.keychain.prewarm()
+    }
+
     /// Keeps `key` in the keychain under `label`, with the token's metadata in the index.
     pub async fn save(&self, key: SecretString, meta: SlotMeta, label: &str) -> Result<SavedKey> {
         let label = clean_label(label)?;

@@ -12,6 +12,7 @@ mod flows;
 mod keychain;
 mod lifecycle;
 mod safety;
+mod speed;
 mod sso;
 mod tokens;
 mod usage_examples;
