@@ -4,7 +4,6 @@
 //! `MIST_TOKEN_MANAGER_CLIPBOARD_CLEAR_SECS`.
 
 use crate::flows_support::*;
-use crate::harness::{AppOptions, CloudEntry, RunningApp};
 use std::time::Duration;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -13,14 +12,8 @@ async fn a_copied_key_is_cleared_after_the_delay_unless_something_else_was_copie
         return;
     }
     let sim = demo_cloud().await;
-    let app = RunningApp::launch_with_env(
-        AppOptions {
-            clouds: vec![CloudEntry {
-                name: "Sim cloud".into(),
-                api: sim.url(),
-            }],
-            home: None,
-        },
+    let app = launch_with_env(
+        &[("Sim cloud", &sim)],
         &[("MIST_TOKEN_MANAGER_CLIPBOARD_CLEAR_SECS", "3")],
     )
     .await;

@@ -4,7 +4,7 @@
 //! header, and the export.
 
 use crate::flows_support::*;
-use crate::harness::{AppOptions, CloudEntry, RunningApp};
+use crate::harness::RunningApp;
 use mist_sim::{Fault, FaultRule, Method, SimHandle};
 use serde_json::{json, Value};
 
@@ -349,14 +349,8 @@ async fn lifecycle_export_holds_every_token_and_no_key() {
     let sim = demo_cloud().await;
     let (_, key) = org_token_with_two_privileges(&sim, "=cmd|' /C calc'!A0");
     let out = crate::harness::temp_home("export").join("tokens.csv");
-    let app = RunningApp::launch_with_env(
-        AppOptions {
-            clouds: vec![CloudEntry {
-                name: "Sim cloud".into(),
-                api: sim.url(),
-            }],
-            home: None,
-        },
+    let app = launch_with_env(
+        &[("Sim cloud", &sim)],
         &[("MIST_TOKEN_MANAGER_EXPORT_PATH", out.to_str().unwrap())],
     )
     .await;

@@ -9,7 +9,7 @@
 //! web view: the app's style sheet is applied, and no element carries a style attribute.
 
 use crate::flows_support::*;
-use crate::harness::{temp_home, AppOptions, CloudEntry, RunningApp};
+use crate::harness::{temp_home, RunningApp};
 use std::time::Duration;
 use x11rb::connection::Connection;
 use x11rb::protocol::xproto::{AtomEnum, ClientMessageEvent, ConnectionExt as _, EventMask};
@@ -119,14 +119,8 @@ async fn unkept_key_on_close_asks_and_obeys_keep_then_close() {
     let sim = demo_cloud().await;
     let records = temp_home("close-record");
     let record = records.join("asked.txt");
-    let app = RunningApp::launch_with_env(
-        AppOptions {
-            clouds: vec![CloudEntry {
-                name: "Sim cloud".into(),
-                api: sim.url(),
-            }],
-            home: None,
-        },
+    let app = launch_with_env(
+        &[("Sim cloud", &sim)],
         &[
             ("MIST_TOKEN_MANAGER_TEST_CLOSE_ANSWERS", "keep,close"),
             (

@@ -59,16 +59,24 @@ pub async fn cloud(cookie_suffix: &str, seed: Seed) -> SimHandle {
 
 /// Launches the app with these clouds (name, simulator) as its cloud list.
 pub async fn launch(clouds: &[(&str, &SimHandle)]) -> RunningApp {
-    RunningApp::launch(AppOptions {
-        clouds: clouds
-            .iter()
-            .map(|(name, sim)| CloudEntry {
-                name: name.to_string(),
-                api: sim.url(),
-            })
-            .collect(),
-        home: None,
-    })
+    launch_with_env(clouds, &[]).await
+}
+
+/// Like [`launch`], with extra environment variables (the test knobs) for the app.
+pub async fn launch_with_env(clouds: &[(&str, &SimHandle)], env: &[(&str, &str)]) -> RunningApp {
+    RunningApp::launch_with_env(
+        AppOptions {
+            clouds: clouds
+                .iter()
+                .map(|(name, sim)| CloudEntry {
+                    name: name.to_string(),
+                    api: sim.url(),
+                })
+                .collect(),
+            home: None,
+        },
+        env,
+    )
     .await
 }
 

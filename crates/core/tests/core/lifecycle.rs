@@ -18,6 +18,23 @@ fn app(sim: &SimHandle, store: &Arc<keyring_core::mock::Store>, dir: &std::path:
     app_over(state_for(sim), store, dir).0
 }
 
+/// A demo simulator, a mock keychain, a data folder and a state signed in as admin@example.com.
+async fn signed_in_admin(
+    tag: &str,
+) -> (
+    SimHandle,
+    Arc<keyring_core::mock::Store>,
+    tempfile::TempDir,
+    AppState,
+) {
+    let sim = demo_sim().await;
+    let store = keyring_core::mock::Store::new().unwrap();
+    let dir = temp_dir(tag);
+    let state = app(&sim, &store, dir.path());
+    sign_in(&state.mist, "admin@example.com").await;
+    (sim, store, dir, state)
+}
+
 fn all(inv: &Inventory) -> Vec<&TokenView> {
     inv.user_tokens
         .iter()
@@ -71,11 +88,7 @@ fn sim_token(sim: &SimHandle, org: &str, id: &str) -> Option<serde_json::Value> 
 
 #[tokio::test]
 async fn rotate_org_token_same_access_then_old_deleted_after_the_key_is_kept() {
-    let sim = demo_sim().await;
-    let store = keyring_core::mock::Store::new().unwrap();
-    let dir = temp_dir("rotate");
-    let state = app(&sim, &store, dir.path());
-    sign_in(&state.mist, "admin@example.com").await;
+    let (sim, _store, _dir, state) = signed_in_admin("rotate").await;
     let org = sim.org_id("Acme Retail").unwrap();
     let (old_id, old_key) = saved_org_token(&sim, &state).await;
     state.inventory().await.unwrap();
@@ -155,11 +168,7 @@ async fn rotate_org_token_same_access_then_old_deleted_after_the_key_is_kept() {
 
 #[tokio::test]
 async fn rotate_where_the_delete_fails_keeps_both_across_a_restart_and_retry_works() {
-    let sim = demo_sim().await;
-    let store = keyring_core::mock::Store::new().unwrap();
-    let dir = temp_dir("rotate-fail");
-    let state = app(&sim, &store, dir.path());
-    sign_in(&state.mist, "admin@example.com").await;
+    let (sim, store, dir, state) = signed_in_admin("rotate-fail").await;
     let org = sim.org_id("Acme Retail").unwrap();
     let (old_id, _) = saved_org_token(&sim, &state).await;
     let started = state
@@ -210,11 +219,7 @@ async fn rotate_where_the_delete_fails_keeps_both_across_a_restart_and_retry_wor
 
 #[tokio::test]
 async fn rotate_failed_create_changes_nothing_and_bad_source_ips_are_refused() {
-    let sim = demo_sim().await;
-    let store = keyring_core::mock::Store::new().unwrap();
-    let dir = temp_dir("rotate-create");
-    let state = app(&sim, &store, dir.path());
-    sign_in(&state.mist, "admin@example.com").await;
+    let (sim, _store, _dir, state) = signed_in_admin("rotate-create").await;
     let org = sim.org_id("Acme Retail").unwrap();
     let (old_id, _) = saved_org_token(&sim, &state).await;
     let before = sim.org_tokens(&org).len();
@@ -260,11 +265,7 @@ async fn rotate_failed_create_changes_nothing_and_bad_source_ips_are_refused() {
 
 #[tokio::test]
 async fn rotate_abandoned_when_the_new_token_is_deleted_and_user_tokens_rotate_too() {
-    let sim = demo_sim().await;
-    let store = keyring_core::mock::Store::new().unwrap();
-    let dir = temp_dir("rotate-user");
-    let state = app(&sim, &store, dir.path());
-    sign_in(&state.mist, "admin@example.com").await;
+    let (sim, _store, _dir, state) = signed_in_admin("rotate-user").await;
     let inv = state.inventory().await.unwrap();
     let laptop = named(&inv, "laptop scripts")[0].id.clone();
     let started = state
@@ -286,11 +287,7 @@ async fn rotate_abandoned_when_the_new_token_is_deleted_and_user_tokens_rotate_t
 
 #[tokio::test]
 async fn health_marks_on_the_demo_seed() {
-    let sim = demo_sim().await;
-    let store = keyring_core::mock::Store::new().unwrap();
-    let dir = temp_dir("health");
-    let state = app(&sim, &store, dir.path());
-    sign_in(&state.mist, "admin@example.com").await;
+    let (_sim, _store, _dir, state) = signed_in_admin("health").await;
     let inv = state.inventory().await.unwrap();
     let reasons = |name: &str| -> Vec<Vec<HealthReason>> {
         named(&inv, name)
@@ -327,11 +324,7 @@ async fn health_marks_on_the_demo_seed() {
 
 #[tokio::test]
 async fn keep_alive_moves_last_used_in_the_simulator_and_saved_keys_show_their_token() {
-    let sim = demo_sim().await;
-    let store = keyring_core::mock::Store::new().unwrap();
-    let dir = temp_dir("keepalive");
-    let state = app(&sim, &store, dir.path());
-    sign_in(&state.mist, "admin@example.com").await;
+    let (sim, _store, _dir, state) = signed_in_admin("keepalive").await;
     let org = sim.org_id("Acme Retail").unwrap();
     let (id, _) = saved_org_token(&sim, &state).await;
     let eighty_days_ago = mist_token_core::mist::views::now() - 80 * 86_400;
@@ -385,11 +378,7 @@ async fn keep_alive_moves_last_used_in_the_simulator_and_saved_keys_show_their_t
 
 #[tokio::test]
 async fn usage_numbers_equal_the_simulators_and_a_tested_key_names_its_quota() {
-    let sim = demo_sim().await;
-    let store = keyring_core::mock::Store::new().unwrap();
-    let dir = temp_dir("usage");
-    let state = app(&sim, &store, dir.path());
-    sign_in(&state.mist, "admin@example.com").await;
+    let (sim, _store, _dir, state) = signed_in_admin("usage").await;
     state.inventory().await.unwrap();
     let usage = state.api_usage().await.unwrap();
     assert_eq!(usage.requests, sim.quota_used("admin@example.com") as u64);
@@ -431,11 +420,7 @@ async fn usage_numbers_equal_the_simulators_and_a_tested_key_names_its_quota() {
 
 #[tokio::test]
 async fn export_holds_every_token_and_no_key() {
-    let sim = demo_sim().await;
-    let store = keyring_core::mock::Store::new().unwrap();
-    let dir = temp_dir("export");
-    let state = app(&sim, &store, dir.path());
-    sign_in(&state.mist, "admin@example.com").await;
+    let (sim, _store, dir, state) = signed_in_admin("export").await;
     let (_, key) = saved_org_token(&sim, &state).await;
     let created = state.create_user_token("=HYPERLINK(\"x\")").await.unwrap();
     let formula_key = sim.last_issued_key().unwrap();
@@ -494,11 +479,7 @@ async fn export_holds_every_token_and_no_key() {
 
 #[tokio::test]
 async fn rotate_is_finished_only_by_the_account_that_started_it() {
-    let sim = demo_sim().await;
-    let store = keyring_core::mock::Store::new().unwrap();
-    let dir = temp_dir("rotate-account");
-    let state = app(&sim, &store, dir.path());
-    sign_in(&state.mist, "admin@example.com").await;
+    let (sim, _store, _dir, state) = signed_in_admin("rotate-account").await;
     let inv = state.inventory().await.unwrap();
     let laptop = named(&inv, "laptop scripts")[0].id.clone();
     let started = state
