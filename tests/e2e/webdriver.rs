@@ -194,15 +194,24 @@ impl WebDriver {
         v.as_str().unwrap_or_default().to_string()
     }
 
-    /// Runs a script in the page and returns its result.
+    /// Runs a script in the page and returns its result. A result naming an element that the
+    /// page replaced meanwhile (the list re-renders after a change) is "stale": the script is run
+    /// again, a few times, before that counts as a failure.
     pub async fn execute(&self, script: &str, args: Vec<Value>) -> Value {
-        let v = self
-            .call(
-                reqwest::Method::POST,
-                "/execute/sync",
-                Some(json!({ "script": script, "args": args })),
-            )
-            .await;
+        let mut v = Value::Null;
+        for _ in 0..5 {
+            v = self
+                .call(
+                    reqwest::Method::POST,
+                    "/execute/sync",
+                    Some(json!({ "script": script, "args": args })),
+                )
+                .await;
+            if v.get("error").and_then(Value::as_str) != Some("stale element reference") {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
         Self::check(&v, "execute");
         v
     }
