@@ -22,7 +22,7 @@ pub async fn copy_saved_key(state: State<'_, AppState>, id: String) -> Result<Co
 /// and `/self/usage` (whose quota it spends).
 #[tauri::command]
 pub async fn test_saved_key(state: State<'_, AppState>, id: String) -> Result<KeyTest> {
-    state.test_saved_key_with_usage(&id).await
+    state.test_saved_key(&id).await
 }
 
 /// `confirm_saved_key_cloud`: binds a key saved before keys were bound to the cloud the admin

@@ -144,15 +144,24 @@ impl AppState {
             key: stored.key,
             cloud,
             index_disagrees,
+            row,
         })
     }
 
     /// Asks the saved key's cloud (the one bound to it in the keychain) `/self` with the key:
-    /// who is it, does it still work?
+    /// who is it, does it still work? For a key that works, also `/self/usage`: whose quota it
+    /// spends (its own for an org token, the user's shared one for a user token).
     pub async fn test_saved_key(&self, id: &str) -> Result<KeyTest> {
         let bound = self.bound_saved_key(id).await?;
         let mut test = self.mist.test_key_on(&bound.cloud, &bound.key).await?;
-        test.warning = bound.index_disagrees;
+        test.warning = bound.index_disagrees.clone();
+        if test.valid {
+            test.usage = self
+                .mist
+                .key_usage(&bound.cloud, &bound.key, &test)
+                .await
+                .ok();
+        }
         Ok(test)
     }
 
@@ -173,6 +182,8 @@ pub struct BoundKey {
     pub key: SecretString,
     pub cloud: Cloud,
     pub index_disagrees: Option<String>,
+    /// The key's row in the saved-keys list (label, token), as read with the key.
+    pub row: crate::secrets::index::IndexRow,
 }
 
 impl std::fmt::Debug for BoundKey {

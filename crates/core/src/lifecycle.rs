@@ -10,8 +10,8 @@ use serde::Serialize;
 use crate::flows::CreatedToken;
 use crate::mist::health::mark_inventory;
 use crate::mist::{
-    ApiUsage, Inventory, KeyTest, RotationMark, RotationRole, SavedKeyToken, SavedTokenState,
-    TokenKind, TokenView,
+    ApiUsage, Inventory, RotationMark, RotationRole, SavedKeyToken, SavedTokenState, TokenKind,
+    TokenView,
 };
 use crate::secrets::index::IndexRow;
 use crate::secrets::rotations::PendingRotation;
@@ -77,6 +77,16 @@ fn listed_ids(inv: &Inventory) -> HashMap<(TokenKind, Option<String>), HashSet<S
     out
 }
 
+/// Whether this session may judge (mark, clean up, finish) a rotation: the same cloud, and for
+/// user tokens the same account (they belong to it).
+fn judged_by(r: &PendingRotation, session: &crate::mist::SessionInfo) -> bool {
+    let lower = |e: Option<&str>| e.map(str::to_lowercase);
+    same_cloud(&r.cloud_api, &session.cloud.api_url)
+        && (r.kind == TokenKind::Org
+            || r.account.is_none()
+            || lower(r.account.as_deref()) == lower(session.identity.email.as_deref()))
+}
+
 fn place_key(kind: TokenKind, org_id: Option<&str>) -> (TokenKind, Option<String>) {
     match kind {
         TokenKind::User => (TokenKind::User, None),
@@ -127,29 +137,21 @@ impl AppState {
             return inv;
         };
         let cloud = session.cloud.api_url.clone();
-        let me = session.identity.email.as_deref().map(str::to_lowercase);
-        // A rotation this session can judge: same cloud, and for user tokens the same account.
-        let ours = |r: &PendingRotation| {
-            same_cloud(&r.cloud_api, &cloud)
-                && (r.kind == TokenKind::Org
-                    || r.account.is_none()
-                    || r.account.as_deref().map(str::to_lowercase) == me)
-        };
+        let ours = |r: &PendingRotation| judged_by(r, &session);
         let listed = listed_ids(&inv);
         let gone = |kind, org: Option<&str>, id: &str| {
             listed
                 .get(&place_key(kind, org))
                 .is_some_and(|ids| !ids.contains(id))
         };
-        let _ = self.secrets.rotations.retain(|r| {
-            !(ours(r)
-                && (gone(r.kind, r.org_id.as_deref(), &r.new_token_id)
-                    || gone(r.kind, r.org_id.as_deref(), &r.old_token_id)))
-        });
         let rotations: Vec<PendingRotation> = self
             .secrets
             .rotations
-            .list()
+            .retain(|r| {
+                !(ours(r)
+                    && (gone(r.kind, r.org_id.as_deref(), &r.new_token_id)
+                        || gone(r.kind, r.org_id.as_deref(), &r.old_token_id)))
+            })
             .unwrap_or_default()
             .into_iter()
             .filter(|r| ours(r))
@@ -264,18 +266,10 @@ impl AppState {
             .into_iter()
             .find(|r| r.slot_id.as_deref() == Some(slot_id))
             .and_then(|r| r.saved_key_id);
-        let saved = match replacing {
-            Some(id) => {
-                let (key, meta) = self.secrets.slots.key_for_backend(slot_id)?;
-                let saved = self.secrets.vault.replace(&id, key, meta, label).await?;
-                let _ = self
-                    .secrets
-                    .slots
-                    .mark(slot_id, crate::secrets::SlotUse::Saved);
-                saved
-            }
-            None => self.secrets.save_slot(slot_id, label).await?,
-        };
+        let saved = self
+            .secrets
+            .save_slot_into(slot_id, replacing.as_deref(), label)
+            .await?;
         self.note_kept(slot_id);
         Ok(saved)
     }
@@ -368,11 +362,7 @@ impl AppState {
         // Only the session that can see both tokens may delete one: elsewhere a "not found"
         // would read as "deleted" and the rotation would be forgotten with the old token alive.
         let session = self.mist.session_info().await.ok_or(Error::NotSignedIn)?;
-        let same_account = r.kind == TokenKind::Org
-            || r.account.is_none()
-            || r.account.as_deref().map(str::to_lowercase)
-                == session.identity.email.as_deref().map(str::to_lowercase);
-        if !same_cloud(&r.cloud_api, &session.cloud.api_url) || !same_account {
+        if !judged_by(&r, &session) {
             return Err(Error::Forbidden(format!(
                 "This rotation of “{}” was started on {}{}. Sign in there to delete the old token.",
                 r.name,
@@ -457,14 +447,15 @@ impl AppState {
             token: None,
             message,
         };
-        let row = match self.secrets.vault.row(id).await {
-            Ok(r) => r,
-            Err(e) => return fail(String::new(), e.to_string()),
-        };
         let bound = match self.bound_saved_key(id).await {
             Ok(b) => b,
-            Err(e) => return fail(row.label, e.to_string()),
+            Err(e) => {
+                // The label, when the list still has the key (a key without a bound cloud).
+                let label = self.secrets.vault.row(id).await.map(|r| r.label);
+                return fail(label.unwrap_or_default(), e.to_string());
+            }
         };
+        let row = bound.row.clone();
         let test = match self.mist.test_key_on(&bound.cloud, &bound.key).await {
             Ok(t) => t,
             Err(e) => return fail(row.label, e.to_string()),
@@ -512,22 +503,6 @@ impl AppState {
     /// The signed-in account's calls this hour against Mist's limit.
     pub async fn api_usage(&self) -> Result<ApiUsage> {
         self.mist.api_usage().await
-    }
-
-    /// Tests a saved key and says whose quota it spends (its own for an org token, the user's
-    /// shared one for a user token).
-    pub async fn test_saved_key_with_usage(&self, id: &str) -> Result<KeyTest> {
-        let bound = self.bound_saved_key(id).await?;
-        let mut test = self.mist.test_key_on(&bound.cloud, &bound.key).await?;
-        test.warning = bound.index_disagrees.clone();
-        if test.valid {
-            test.usage = self
-                .mist
-                .key_usage(&bound.cloud, &bound.key, &test)
-                .await
-                .ok();
-        }
-        Ok(test)
     }
 
     /// Writes the current inventory (as marked now) to `path`, as CSV or JSON by its extension.

@@ -171,8 +171,22 @@ impl SecretsState {
 
     /// Saves a slot's key to the keychain under `label`.
     pub async fn save_slot(&self, slot_id: &str, label: &str) -> Result<SavedKey> {
+        self.save_slot_into(slot_id, None, label).await
+    }
+
+    /// Saves a slot's key under `label`: as a new entry, or into the saved entry `replacing`
+    /// (a rotation: the old key is overwritten, see [`Vault::replace`]).
+    pub async fn save_slot_into(
+        &self,
+        slot_id: &str,
+        replacing: Option<&str>,
+        label: &str,
+    ) -> Result<SavedKey> {
         let (key, meta) = self.slots.key_for_backend(slot_id)?;
-        let saved = self.vault.save(key, meta, label).await?;
+        let saved = match replacing {
+            Some(id) => self.vault.replace(id, key, meta, label).await?,
+            None => self.vault.save(key, meta, label).await?,
+        };
         // The slot may have closed meanwhile; the key is saved either way.
         let _ = self.slots.mark(slot_id, SlotUse::Saved);
         Ok(saved)

@@ -159,20 +159,21 @@ impl Rotations {
         Ok(Some(changed))
     }
 
-    /// Drops the rotations `keep` says no to; saves only when one was dropped.
-    pub fn retain(&self, keep: impl Fn(&PendingRotation) -> bool) -> Result<()> {
+    /// Drops the rotations `keep` says no to (saving only when one was dropped), and returns
+    /// the ones kept.
+    pub fn retain(&self, keep: impl Fn(&PendingRotation) -> bool) -> Result<Vec<PendingRotation>> {
         let rows = self.list()?;
         let before = rows.len();
         let rows: Vec<_> = rows.into_iter().filter(|r| keep(r)).collect();
         if rows.len() != before {
-            self.save(rows)?;
+            self.save(rows.clone())?;
         }
-        Ok(())
+        Ok(rows)
     }
 
     /// Forgets one rotation (finished).
     pub fn remove(&self, id: &str) -> Result<()> {
-        self.retain(|r| r.id != id)
+        self.retain(|r| r.id != id).map(drop)
     }
 }
 

@@ -388,7 +388,7 @@ async fn usage_numbers_equal_the_simulators_and_a_tested_key_names_its_quota() {
 
     let (id, _) = saved_org_token(&sim, &state).await;
     let row = state.secrets.vault.rows().await.unwrap().remove(0);
-    let test = state.test_saved_key_with_usage(&row.id).await.unwrap();
+    let test = state.test_saved_key(&row.id).await.unwrap();
     let spent = test.usage.expect("the key's quota");
     assert_eq!(spent.owner, QuotaOwner::OrgToken);
     assert_eq!(spent.requests, sim.quota_used(&id) as u64);
@@ -408,7 +408,7 @@ async fn usage_numbers_equal_the_simulators_and_a_tested_key_names_its_quota() {
         .into_iter()
         .find(|r| r.label == "quota key")
         .unwrap();
-    let test = state.test_saved_key_with_usage(&user_row.id).await.unwrap();
+    let test = state.test_saved_key(&user_row.id).await.unwrap();
     let shared = test.usage.unwrap();
     assert_eq!(
         shared.owner,
