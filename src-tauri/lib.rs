@@ -42,6 +42,7 @@ pub fn builder<R: tauri::Runtime>(state: AppState) -> tauri::Builder<R> {
 
 /// Starts the desktop app.
 pub fn run() {
+    mist_token_core::state::process_started();
     logging::init();
     if !cfg!(debug_assertions) {
         for problem in platform::disable_core_dumps() {
@@ -55,7 +56,7 @@ pub fn run() {
             std::process::exit(2);
         }
     };
-    builder::<tauri::Wry>(state)
+    let app = builder::<tauri::Wry>(state)
         .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
             use tauri::Manager;
             log::info!("A second start of the app was handed over to the open window.");
@@ -87,10 +88,14 @@ pub fn run() {
             // The system clipboard and the data folder come from Tauri.
             platform::setup_secrets(app.handle())?;
             // The keychain's D-Bus connection and Secret Service session, in a thread of its own
-            // while the window is created: the sign-in screen's first call then need not wait.
+            // while the page loads (the window exists by now): the first keychain question
+            // (is a sign-in remembered?) then need not wait.
             let handle = app.handle().clone();
             std::thread::spawn(move || {
-                handle.state::<AppState>().secrets.vault.prewarm_keychain();
+                let state = handle.state::<AppState>();
+                state.secrets.vault.prewarm_keychain();
+                // Then the HTTP client (it reads the OS trust store), off the main thread.
+                state.mist.prepare_network();
             });
             Ok(())
         })
@@ -101,7 +106,10 @@ pub fn run() {
             }
         })
         .build(tauri::generate_context!())
-        .expect("error while building Mist Token Manager")
+        .expect("error while building Mist Token Manager");
+    // Plugins initialised, event loop made; the window comes next (then `setup`).
+    state::report_milestone("built");
+    app
         // Closing and quitting (asking first, clearing the clipboard, closing every slot) are
         // handled by the `mtm-exit` plugin.
         .run(|_, _| {});

@@ -3,10 +3,11 @@
 use crate::AppState;
 use tauri::State;
 
-/// The UI calls this once the sign-in screen is interactive. Benchmarks read the line it prints.
+/// The UI calls this once the sign-in screen is interactive, with the page's start-up milestones
+/// (`[name, ms since the Unix epoch]`). Benchmarks read the lines it prints.
 #[tauri::command]
-pub fn ui_ready(state: State<'_, AppState>) {
-    state.mark_ui_ready();
+pub fn ui_ready(state: State<'_, AppState>, marks: Option<Vec<(String, f64)>>) {
+    state.mark_ui_ready(marks.as_deref().unwrap_or_default());
 }
 
 /// "Copy diagnostics": the app version, OS, cloud host and the last log lines (no secret) go on

@@ -9,30 +9,78 @@ beforeEach(() => {
 });
 
 describe('App start-up', () => {
-  it('restores nothing, shows the sign-in screen, then reports ready once', async () => {
-    const calls = mockCommands({ restore_session: null, ui_ready: null, list_clouds: [GLOBAL01] });
+  beforeEach(() => localStorage.clear());
+
+  it('shows the sign-in screen at once, reports ready once with its milestones, then asks the keychain', async () => {
+    let answer: (v: null) => void = () => {};
+    const calls = mockCommands({
+      restore_session: () => new Promise((r) => (answer = r)),
+      ui_ready: null,
+      list_clouds: [GLOBAL01],
+      update_settings: { check_at_start: false },
+      check_for_update_at_start: null,
+    });
     render(App);
+    // No wait for the keychain: the form is there before restore_session has answered.
     expect(screen.getByRole('heading', { name: 'Mist Token Manager' })).toBeInTheDocument();
-    expect(await screen.findByLabelText('Email')).toBeInTheDocument();
+    expect(screen.getByLabelText('Email')).toBeInTheDocument();
+    expect(screen.queryByText('Starting…')).not.toBeInTheDocument();
     await waitFor(() => expect(document.body.dataset.ready).toBe('true'));
-    expect(cmds(calls)[0]).toBe('restore_session');
+    await waitFor(() => expect(cmds(calls)).toContain('restore_session'));
+    answer(null);
     expect(cmds(calls).filter((c) => c === 'ui_ready')).toHaveLength(1);
+    const [{ marks }] = argsOf(calls, 'ui_ready') as [{ marks: Array<[string, number]> }];
+    const names = marks.map(([n]) => n);
+    expect(names).toEqual(expect.arrayContaining(['page navigation start', 'page rendered', 'page ready']));
+    for (const [, at] of marks) expect(at).toBeGreaterThan(1.6e12); // ms since the Unix epoch
+    // The footer (diagnostics, updates) comes after the first screen.
+    expect(await screen.findByRole('button', { name: 'Copy diagnostics' })).toBeInTheDocument();
+    expect(screen.getByLabelText('Email')).toBeInTheDocument();
+    expect(localStorage.getItem('mtm.rememberedSignIn')).toBeNull();
   });
 
-  it('shows the token list when a remembered token signs in', async () => {
+  it('signs in with a token the keychain remembers even without the hint (older version), and keeps the hint', async () => {
+    const calls = mockCommands({
+      restore_session: session({ method: 'token', remembered: true }),
+      ui_ready: null,
+      list_clouds: [],
+      inventory: inventoryOf(),
+    });
+    render(App);
+    expect(screen.getByLabelText('Email')).toBeInTheDocument();
+    expect(await screen.findByRole('heading', { name: 'My tokens' })).toBeInTheDocument();
+    expect(screen.getByTestId('identity')).toHaveTextContent('Ada Lovelace (ada@example.com)');
+    expect(screen.queryByLabelText('Email')).not.toBeInTheDocument();
+    expect(cmds(calls)).toContain('ui_ready');
+    expect(localStorage.getItem('mtm.rememberedSignIn')).toBe('1');
+  });
+
+  it('with the hint, restores the remembered sign-in before showing anything', async () => {
+    localStorage.setItem('mtm.rememberedSignIn', '1');
     const calls = mockCommands({
       restore_session: session({ method: 'token', remembered: true }),
       ui_ready: null,
       inventory: inventoryOf(),
     });
     render(App);
-    expect(await screen.findByRole('heading', { name: 'My tokens' })).toBeInTheDocument();
-    expect(screen.getByTestId('identity')).toHaveTextContent('Ada Lovelace (ada@example.com)');
+    expect(screen.getByText('Starting…')).toBeInTheDocument();
     expect(screen.queryByLabelText('Email')).not.toBeInTheDocument();
-    expect(cmds(calls)).toContain('ui_ready');
+    expect(await screen.findByRole('heading', { name: 'My tokens' })).toBeInTheDocument();
+    expect(cmds(calls)[0]).toBe('restore_session');
+    await waitFor(() => expect(cmds(calls)).toContain('ui_ready'));
+    expect(cmds(calls).filter((c) => c === 'restore_session')).toHaveLength(1);
+  });
+
+  it('forgets the hint when the keychain has nothing', async () => {
+    localStorage.setItem('mtm.rememberedSignIn', '1');
+    mockCommands({ restore_session: null, ui_ready: null, list_clouds: [] });
+    render(App);
+    expect(await screen.findByLabelText('Email')).toBeInTheDocument();
+    expect(localStorage.getItem('mtm.rememberedSignIn')).toBeNull();
   });
 
   it('explains a failed restore on the sign-in screen', async () => {
+    localStorage.setItem('mtm.rememberedSignIn', '1');
     mockCommands({
       restore_session: () => fail({ kind: 'unauthorized', message: 'Mist no longer accepts the remembered token.' }),
       ui_ready: null,
@@ -41,6 +89,20 @@ describe('App start-up', () => {
     render(App);
     expect(await screen.findByRole('alert')).toHaveTextContent('Mist no longer accepts the remembered token.');
     expect(screen.getByLabelText('Email')).toBeInTheDocument();
+    // Mist refused it, so the backend forgot it: the next start shows the sign-in screen at once.
+    expect(localStorage.getItem('mtm.rememberedSignIn')).toBeNull();
+  });
+
+  it('keeps the hint when the remembered token could not be checked (no network)', async () => {
+    localStorage.setItem('mtm.rememberedSignIn', '1');
+    mockCommands({
+      restore_session: () => fail({ kind: 'network', message: 'The cloud could not be reached.' }),
+      ui_ready: null,
+      list_clouds: [],
+    });
+    render(App);
+    expect(await screen.findByRole('alert')).toHaveTextContent('The cloud could not be reached.');
+    expect(localStorage.getItem('mtm.rememberedSignIn')).toBe('1');
   });
 });
 
@@ -88,6 +150,8 @@ describe('Header', () => {
     await user.click(within(dialog).getByRole('button', { name: 'Sign out' }));
     expect(await screen.findByLabelText('Email')).toBeInTheDocument();
     expect(argsOf(calls, 'sign_out')).toEqual([{ forgetRemembered: true }]);
+    // Forgotten: the next start shows the sign-in screen without waiting for the keychain.
+    expect(localStorage.getItem('mtm.rememberedSignIn')).toBeNull();
   });
 
   it('switches to the saved keys view', async () => {

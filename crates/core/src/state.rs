@@ -1,11 +1,55 @@
 //! The state every command shares. No Tauri types: tests build it directly.
 
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::OnceLock;
 use std::time::Instant;
+
+static STARTED: OnceLock<Instant> = OnceLock::new();
+
+/// When the process started, for the start-up milestones: the first call fixes it (the app calls
+/// this first thing in `main`).
+pub fn process_started() -> Instant {
+    *STARTED.get_or_init(Instant::now)
+}
+
+/// With `MIST_TOKEN_MANAGER_REPORT_READY` set, prints a start-up milestone and the time since
+/// [`process_started`], for the start-up benchmark (`mist-token-manager: <what> after N ms`).
+pub fn report_milestone(what: &str) {
+    if std::env::var_os("MIST_TOKEN_MANAGER_REPORT_READY").is_some() {
+        println!(
+            "mist-token-manager: {what} after {} ms",
+            process_started().elapsed().as_millis()
+        );
+    }
+}
+
+/// Prints the page's start-up milestones on the process's timeline (ms since
+/// [`process_started`]), with `MIST_TOKEN_MANAGER_REPORT_READY` set. The web view and the process
+/// share the system clock; a name that is not a short plain phrase is skipped.
+fn report_page_marks(marks: &[(String, f64)]) {
+    if std::env::var_os("MIST_TOKEN_MANAGER_REPORT_READY").is_none() {
+        return;
+    }
+    let Ok(now) = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH) else {
+        return;
+    };
+    let started_epoch_ms =
+        now.as_secs_f64() * 1000.0 - process_started().elapsed().as_secs_f64() * 1000.0;
+    for (name, at) in marks.iter().take(16) {
+        let plain = name.len() <= 40
+            && name.starts_with("page ")
+            && name.chars().all(|c| c.is_ascii_alphanumeric() || c == ' ');
+        if plain && at.is_finite() {
+            println!(
+                "mist-token-manager: {name} after {:.0} ms",
+                (at - started_epoch_ms).max(0.0)
+            );
+        }
+    }
+}
 
 /// Everything the backend keeps while the app runs.
 pub struct AppState {
-    started: Instant,
     ui_ready: AtomicBool,
     /// Reveal slots, saved keys (keychain), clipboard policy.
     pub secrets: crate::secrets::SecretsState,
@@ -20,28 +64,24 @@ impl AppState {
     }
 
     pub fn new(mist: crate::mist::MistState) -> Self {
+        process_started();
         Self {
-            started: Instant::now(),
             ui_ready: AtomicBool::new(false),
             secrets: crate::secrets::SecretsState::from_env(),
             mist,
         }
     }
 
-    /// With `MIST_TOKEN_MANAGER_REPORT_READY` set, prints a start-up milestone and the time since
-    /// the state was made (just after `main`), for the start-up benchmark.
+    /// See [`report_milestone`].
     pub fn report_milestone(&self, what: &str) {
-        if std::env::var_os("MIST_TOKEN_MANAGER_REPORT_READY").is_some() {
-            println!(
-                "mist-token-manager: {what} after {} ms",
-                self.started.elapsed().as_millis()
-            );
-        }
+        report_milestone(what);
     }
 
-    /// Records that the UI is interactive; prints the time since start once, for benchmarks.
-    pub fn mark_ui_ready(&self) {
+    /// Records that the UI is interactive; prints, once, the page's milestones (`[name, ms since
+    /// the Unix epoch]`, from the web view's clock) and the time since start, for benchmarks.
+    pub fn mark_ui_ready(&self, page_marks: &[(String, f64)]) {
         if !self.ui_ready.swap(true, Ordering::SeqCst) {
+            report_page_marks(page_marks);
             self.report_milestone("ui ready");
         }
     }

@@ -13,13 +13,23 @@ struct Started {
 }
 
 #[tauri::command]
-fn ready(state: tauri::State<'_, Started>) {
+fn ready(state: tauri::State<'_, Started>, marks: Option<Vec<(String, f64)>>) {
     if !state.reported.swap(true, Ordering::SeqCst) {
-        println!(
-            "baseline: ui ready after {} ms",
-            state.at.elapsed().as_millis()
-        );
+        // The page's milestones (ms since the Unix epoch) on the process's timeline.
+        let now_epoch_ms = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_secs_f64() * 1000.0)
+            .unwrap_or_default();
+        let started_epoch_ms = now_epoch_ms - state.at.elapsed().as_secs_f64() * 1000.0;
+        for (name, at) in marks.unwrap_or_default().iter().take(16) {
+            println!("baseline: {name} after {:.0} ms", at - started_epoch_ms);
+        }
+        milestone(&state, "ui ready");
     }
+}
+
+fn milestone(started: &Started, what: &str) {
+    println!("baseline: {what} after {} ms", started.at.elapsed().as_millis());
 }
 
 fn main() {
@@ -27,9 +37,24 @@ fn main() {
         at: Instant::now(),
         reported: AtomicBool::new(false),
     };
-    tauri::Builder::default()
+    let started_at = started.at;
+    let app = tauri::Builder::default()
         .manage(started)
         .invoke_handler(tauri::generate_handler![ready])
-        .run(tauri::generate_context!())
-        .expect("error while running the baseline window");
+        // The same start-up milestones the app prints, for the timeline.
+        .setup(|app| {
+            use tauri::Manager;
+            milestone(&app.state::<Started>(), "setup");
+            Ok(())
+        })
+        .on_page_load(|webview, payload| {
+            use tauri::Manager;
+            if let tauri::webview::PageLoadEvent::Finished = payload.event() {
+                milestone(&webview.state::<Started>(), "page loaded");
+            }
+        })
+        .build(tauri::generate_context!())
+        .expect("error while building the baseline window");
+    println!("baseline: built after {} ms", started_at.elapsed().as_millis());
+    app.run(|_, _| {});
 }

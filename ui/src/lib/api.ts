@@ -148,7 +148,8 @@ export const copyUsageWithSavedKey = (id: string, example: string) =>
   call<CopyResult>('copy_usage_with_saved_key', { id, example });
 
 // ---- start-up probe ----
-export const uiReady = () => call<null>('ui_ready');
+/** The sign-in screen (or the token list) is up; `marks`: the page's start-up milestones. */
+export const uiReady = (marks: Array<[string, number]> = []) => call<null>('ui_ready', { marks });
 
 // ---- support ----
 /** What "Copy diagnostics" put on the clipboard (no secret in it), and how many log lines. */

@@ -422,10 +422,12 @@ impl Protocol {
     }
 }
 
-/// The shared client.
+/// The shared client. The reqwest client itself is built on first use (or by [`Http::prepare`]
+/// from a thread of its own at start-up): building it reads and parses the OS trust store
+/// (hundreds of certificate files on Linux), which must not delay the window.
 #[derive(Clone, Debug)]
 pub struct Http {
-    client: reqwest::Client,
+    client: std::sync::Arc<std::sync::OnceLock<std::result::Result<reqwest::Client, String>>>,
     request_timeout: Duration,
     protocol: Protocol,
     /// Hosts whose last answer came over HTTP/2 (one connection carries many requests at once).
@@ -445,21 +447,35 @@ impl Http {
     }
 
     pub fn with_options(request_timeout: Duration, protocol: Protocol) -> Result<Self> {
-        let mut builder = reqwest::Client::builder()
-            .connect_timeout(CONNECT_TIMEOUT)
-            .redirect(reqwest::redirect::Policy::none())
-            .user_agent(concat!("mist-token-manager/", env!("CARGO_PKG_VERSION")));
-        if protocol == Protocol::Http2PriorKnowledge {
-            builder = builder.http2_prior_knowledge();
-        }
-        let client = builder
-            .build()
-            .map_err(|e| Error::Internal(format!("Cannot set up the network client ({e}).")))?;
         Ok(Self {
-            client,
+            client: Default::default(),
             request_timeout,
             protocol,
             multiplexed: Default::default(),
+        })
+    }
+
+    /// Builds the reqwest client now if nobody has yet (blocking: the OS trust store is read).
+    /// The app calls it from a thread of its own once the window is being created.
+    pub fn prepare(&self) {
+        let _ = self.client();
+    }
+
+    fn client(&self) -> std::result::Result<&reqwest::Client, Failure> {
+        let built = self.client.get_or_init(|| {
+            let mut builder = reqwest::Client::builder()
+                .connect_timeout(CONNECT_TIMEOUT)
+                .redirect(reqwest::redirect::Policy::none())
+                .user_agent(concat!("mist-token-manager/", env!("CARGO_PKG_VERSION")));
+            if self.protocol == Protocol::Http2PriorKnowledge {
+                builder = builder.http2_prior_knowledge();
+            }
+            builder.build().map_err(|e| e.to_string())
+        });
+        built.as_ref().map_err(|e| Failure {
+            error: Error::Internal(format!("Cannot set up the network client ({e}).")),
+            maybe_sent: false,
+            retryable: false,
         })
     }
 
@@ -508,7 +524,7 @@ impl Http {
         let host = call.host();
         let url = format!("{}/api/v1{}", call.base, call.path);
         let mut req = self
-            .client
+            .client()?
             .request(call.method.clone(), &url)
             .timeout(call.timeout.unwrap_or(self.request_timeout))
             .header(reqwest::header::ACCEPT, "application/json");

@@ -132,6 +132,12 @@ impl MistState {
         self
     }
 
+    /// Builds the HTTP client now (it reads the OS trust store), from a thread of its own at
+    /// start-up, so neither the window nor the first sign-in waits for it.
+    pub fn prepare_network(&self) {
+        self.http.prepare();
+    }
+
     pub fn clouds(&self) -> &[Cloud] {
         &self.clouds
     }
