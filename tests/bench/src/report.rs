@@ -54,12 +54,29 @@ pub fn print(files: &[String]) {
     let (a, b) = (num("app.start_ms"), num("baseline.start_ms"));
     let ratio = a.zip(b).map(|(a, b)| a / b);
     t.row([
-        &format!("Cold start: spawn → sign-in screen interactive{runs}"),
+        &format!("Cold start: spawn → sign-in screen's first frame drawn (baseline: its page's){runs}"),
         &ms(a),
         &ms(b),
         &ratio.map_or("–".into(), |r| format!("{r:.2}×")),
         "≤ 1.10×",
         yes_no(ratio.map(|r| r <= 1.10)),
+    ]);
+    // The same start-up up to the first screen in the DOM (no frame drawn yet), as each process
+    // timed it plus the loader: close to what round one measured (its first IPC after mounting).
+    let dom = |k: &str| {
+        num(&format!("{k}.start_before_main_ms"))
+            .zip(num(&format!("{k}.milestone.page_rendered_ms")))
+            .map(|(a, b)| a + b)
+    };
+    let (a, b) = (dom("app"), dom("baseline"));
+    let ratio = a.zip(b).map(|(a, b)| a / b);
+    t.row([
+        "Cold start: spawn → first screen in the DOM, styled and laid out (before its frame)",
+        &ms(a),
+        &ms(b),
+        &ratio.map_or("–".into(), |r| format!("{r:.2}×")),
+        "–",
+        "–",
     ]);
     // 3. Memory.
     let (a, b) = (
@@ -163,9 +180,11 @@ pub fn print(files: &[String]) {
             num("window.signin_http2_requests").map_or("?".into(), |v| format!("{v:.0}"))
         )
     });
+    let first = num("window.signin_first_rows")
+        .map_or(String::new(), |n| format!(" (the first {n:.0} rows; the rest of the budget over the next frames)"));
     t.row([
         &format!(
-            "Password sign-in → {rows} painted: click “Sign in” → rows and a frame{}",
+            "Password sign-in → {rows} painted{first}: click “Sign in” → rows and a frame{}",
             lat.map_or(String::new(), |l| format!(
                 ", {l:.0} ms latency per request, HTTP/2, connection warmed while typing"
             ))
@@ -176,11 +195,19 @@ pub fn print(files: &[String]) {
         &signin_target.map_or("–".into(), |t| format!("≤ 4 RTT + 100 ms = {t:.0} ms")),
         yes_no(signin.zip(signin_target).map(|(s, t)| s <= t)),
     ]);
+    t.row([
+        &format!("Password sign-in → every budgeted row of {rows} in the DOM and a frame, same run"),
+        &ms(num("window.signin_to_all_rows_ms")),
+        "–",
+        "–",
+        "–",
+        "–",
+    ]);
     let view = num("window.view_ms");
     let ipc = num("window.inventory_ipc_ms");
     let render = num("window.render_only_ms");
     t.row([
-        &format!("Token view: open → {rows} painted, incl. the inventory fetch"),
+        &format!("Token view: open → {rows} painted (first rows and a frame; all rows: {}), incl. the inventory fetch", ms(num("window.view_all_rows_ms"))),
         &ms(view),
         "–",
         "–",
@@ -398,11 +425,12 @@ pub fn print(files: &[String]) {
             println!("{n}");
         }
     }
-    // The start-up timeline, app against baseline.
+    // The start-up timeline, app against baseline: both processes print the same milestones,
+    // the page's ones included (sent with the ready call, on the process's clock).
     let v = |k: &str| num(k).map_or("–".into(), |v| format!("{v:.0}"));
     if num("app.start_ms").is_some() {
         println!();
-        println!("Start-up timeline (medians, ms; process lines since `main`, page lines since navigation start, under WebDriver):");
+        println!("Start-up timeline (medians of the cold starts above, ms since the process entered `main`; the page's lines are its own Performance marks, sent with the ready call):");
         println!();
         println!("| step | app | baseline |");
         println!("|---|---|---|");
@@ -411,39 +439,28 @@ pub fn print(files: &[String]) {
             v("app.start_before_main_ms"),
             v("baseline.start_before_main_ms")
         );
-        println!(
-            "| `main` → Tauri setup (state, plugins) | {} | – |",
-            v("app.milestone.setup_ms")
-        );
-        println!(
-            "| `main` → page loaded (webview, document, bundle) | {} | – |",
-            v("app.milestone.page_loaded_ms")
-        );
-        println!(
-            "| `main` → ready (sign-in screen interactive / baseline's first IPC) | {} | {} |",
-            v("app.start_self_ms"),
-            v("baseline.start_self_ms")
-        );
+        let rows: [(&str, &str); 9] = [
+            ("built (plugins initialised, event loop made)", "built"),
+            ("setup (the window and its web view created)", "setup"),
+            ("page: navigation start", "page_navigation_start"),
+            ("page: document received", "page_document_received"),
+            ("page: bundle parsed and run (`mtm:bundle-run`)", "page_bundle_run"),
+            ("page: Svelte mounted (`mtm:mounted`)", "page_mounted"),
+            ("page: first screen in the DOM, styled and laid out (`mtm:rendered`)", "page_rendered"),
+            ("page: its first frame drawn (`mtm:ready`)", "page_ready"),
+            ("ready line printed (the ready call answered)", "ui_ready"),
+        ];
+        for (label, key) in rows {
+            println!(
+                "| {label} | {} | {} |",
+                v(&format!("app.milestone.{key}_ms")),
+                v(&format!("baseline.milestone.{key}_ms"))
+            );
+        }
         println!(
             "| spawn → ready | {} | {} |",
             v("app.start_ms"),
             v("baseline.start_ms")
-        );
-        println!(
-            "| page: document received | {} | – |",
-            v("window.page_document_ms")
-        );
-        println!(
-            "| page: bundle parsed and run (`mtm:bundle-run`) | {} | – |",
-            v("window.page_bundle_run_ms")
-        );
-        println!(
-            "| page: Svelte mounted (`mtm:mounted`) | {} | – |",
-            v("window.page_mounted_ms")
-        );
-        println!(
-            "| page: first IPC answered, sign-in screen ready (`mtm:ready`) | {} | – |",
-            v("window.page_ready_ms")
         );
         println!();
     }

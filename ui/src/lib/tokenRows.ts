@@ -115,6 +115,11 @@ export function attentionText(n: number): string {
 /** How many token rows the list renders at first, and how many more each "Show more" adds. */
 export const ROW_BUDGET = 150;
 
+/** A freshly loaded list renders this many rows for its first frame (more than a tall screen
+ * shows); the rest of the budget follows, FILL_ROWS per frame. */
+export const FIRST_ROWS = 24;
+export const FILL_ROWS = 42;
+
 /** At most this many rendered rows stay in the DOM, hidden, while the filter changes. */
 export const KEEP_ROWS = 4 * ROW_BUDGET;
 
