@@ -87,16 +87,8 @@ pub fn run() {
             app.state::<AppState>().report_milestone("setup");
             // The system clipboard and the data folder come from Tauri.
             platform::setup_secrets(app.handle())?;
-            // The keychain's D-Bus connection and Secret Service session, in a thread of its own
-            // while the page loads (the window exists by now): the first keychain question
-            // (is a sign-in remembered?) then need not wait.
-            let handle = app.handle().clone();
-            std::thread::spawn(move || {
-                let state = handle.state::<AppState>();
-                state.secrets.vault.prewarm_keychain();
-                // Then the HTTP client (it reads the OS trust store), off the main thread.
-                state.mist.prepare_network();
-            });
+            // The keychain and the HTTP client are prepared once the first screen is drawn
+            // (`ui_ready`), so nothing competes with the window and its web view before that.
             Ok(())
         })
         .on_page_load(|webview, payload| {

@@ -79,10 +79,30 @@ impl AppState {
 
     /// Records that the UI is interactive; prints, once, the page's milestones (`[name, ms since
     /// the Unix epoch]`, from the web view's clock) and the time since start, for benchmarks.
+    /// Then, the first time, starts [`AppState::prepare_in_background`].
     pub fn mark_ui_ready(&self, page_marks: &[(String, f64)]) {
         if !self.ui_ready.swap(true, Ordering::SeqCst) {
             report_page_marks(page_marks);
             self.report_milestone("ui ready");
+            self.prepare_in_background();
+        }
+    }
+
+    /// Opens the keychain (its D-Bus connection and Secret Service session on Linux) and builds
+    /// the HTTP client (it reads the OS trust store) in a thread of its own, once the first screen
+    /// is drawn: before that, on two cores, that work would compete with the window and its web
+    /// view; after it, the admin's first question to the keychain or to Mist need not wait.
+    pub fn prepare_in_background(&self) {
+        let vault = self.secrets.vault.clone();
+        let http = self.mist.http().clone();
+        let spawned = std::thread::Builder::new()
+            .name("mtm-prepare".into())
+            .spawn(move || {
+                vault.prewarm_keychain();
+                http.prepare();
+            });
+        if let Err(e) = spawned {
+            log::debug!("could not start the preparing thread ({e}); each part opens on first use");
         }
     }
 }

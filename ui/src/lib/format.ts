@@ -24,13 +24,17 @@ export function relativeTime(epoch: number | null | undefined, now: number): str
   return `${plural(Math.floor(d / (365 * DAY)), 'year')} ago`;
 }
 
-const dateFmt = new Intl.DateTimeFormat(undefined, { year: 'numeric', month: 'short', day: 'numeric' });
-const dateTimeFmt = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+// Made on first use, not when the module loads: the sign-in screen imports this module, and an
+// Intl formatter costs the start-up the locale data it loads.
+let dateFmt: Intl.DateTimeFormat | null = null;
+let dateTimeFmt: Intl.DateTimeFormat | null = null;
 
 export function formatDate(epoch: number): string {
+  dateFmt ??= new Intl.DateTimeFormat(undefined, { year: 'numeric', month: 'short', day: 'numeric' });
   return dateFmt.format(new Date(epoch * 1000));
 }
 export function formatDateTime(epoch: number): string {
+  dateTimeFmt ??= new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
   return dateTimeFmt.format(new Date(epoch * 1000));
 }
 

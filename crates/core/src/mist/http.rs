@@ -455,6 +455,11 @@ impl Http {
         })
     }
 
+    /// Whether the reqwest client has been built (by [`Http::prepare`] or a first request).
+    pub fn is_ready(&self) -> bool {
+        self.client.get().is_some()
+    }
+
     /// Builds the reqwest client now if nobody has yet (blocking: the OS trust store is read).
     /// The app calls it from a thread of its own once the window is being created.
     pub fn prepare(&self) {

@@ -132,10 +132,9 @@ impl MistState {
         self
     }
 
-    /// Builds the HTTP client now (it reads the OS trust store), from a thread of its own at
-    /// start-up, so neither the window nor the first sign-in waits for it.
-    pub fn prepare_network(&self) {
-        self.http.prepare();
+    /// The shared HTTP client (cheap to clone); [`Http::prepare`] builds it ahead of first use.
+    pub fn http(&self) -> &Http {
+        &self.http
     }
 
     pub fn clouds(&self) -> &[Cloud] {

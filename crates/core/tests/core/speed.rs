@@ -148,3 +148,30 @@ async fn warm_up_of_a_cloud_that_does_not_answer_is_quiet_and_short() {
     state.warm_up("dead").await.unwrap();
     assert!(started.elapsed() < Duration::from_secs(4));
 }
+
+/// Start-up: making the state reads no trust store (the HTTP client is built later, off the main
+/// thread); the first screen's `ui_ready` starts that preparation, and a request made before it
+/// has finished still works (it builds the client itself).
+#[tokio::test]
+async fn the_http_client_is_built_after_the_first_screen_not_with_the_state() {
+    let sim = demo_sim().await;
+    let store = keyring_core::mock::Store::new().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let (state, _clip) = crate::support::secrets::app_over(state_for(&sim), &store, dir.path());
+    assert!(!state.mist.http().is_ready(), "built with the state");
+    state.mark_ui_ready(&[("page ready".into(), 1.7e12)]);
+    let t0 = Instant::now();
+    while !state.mist.http().is_ready() {
+        assert!(t0.elapsed() < Duration::from_secs(20), "never prepared");
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    // A second ready call starts nothing new and the client keeps working.
+    state.mark_ui_ready(&[]);
+    sign_in(&state.mist, "admin@example.com").await;
+
+    // Without the preparation: the first request builds the client.
+    let cold = state_for(&sim);
+    assert!(!cold.http().is_ready());
+    sign_in(&cold, "admin@example.com").await;
+    assert!(cold.http().is_ready());
+}
