@@ -372,12 +372,19 @@ async fn shutdown_stops_serving() {
     let url = api(&sim, "/self");
     assert_eq!(client().get(&url).send().await.unwrap().status(), 401);
     sim.shutdown().await;
+    let served = sim.request_count();
     let c = reqwest::Client::builder()
         .no_proxy()
         .timeout(Duration::from_secs(2))
         .build()
         .unwrap();
-    assert!(c.get(&url).send().await.is_err());
+    // Refused; or, when a simulator of a test running alongside has been given the freed port
+    // meanwhile (seen once), answered by that one and not by this one.
+    let after = c.get(&url).send().await;
+    assert!(
+        after.is_err() || sim.request_count() == served,
+        "the stopped simulator answered"
+    );
 }
 
 #[tokio::test]
