@@ -83,18 +83,16 @@ pub fn run() {
         // The web view has no updater permission: only the app's own commands use it.
         .plugin(tauri_plugin_updater::Builder::new().build())
         .setup(|app| {
-            use tauri::Manager;
-            app.state::<AppState>().report_milestone("setup");
+            state::report_milestone("setup");
             // The system clipboard and the data folder come from Tauri.
             platform::setup_secrets(app.handle())?;
             // The keychain and the HTTP client are prepared once the first screen is drawn
             // (`ui_ready`), so nothing competes with the window and its web view before that.
             Ok(())
         })
-        .on_page_load(|webview, payload| {
-            use tauri::Manager;
+        .on_page_load(|_, payload| {
             if let tauri::webview::PageLoadEvent::Finished = payload.event() {
-                webview.state::<AppState>().report_milestone("page loaded");
+                state::report_milestone("page loaded");
             }
         })
         .build(tauri::generate_context!())

@@ -3,8 +3,9 @@
 use crate::AppState;
 use tauri::State;
 
-/// The UI calls this once the sign-in screen is interactive, with the page's start-up milestones
-/// (`[name, ms since the Unix epoch]`). Benchmarks read the lines it prints.
+/// The UI calls this once its first screen has been drawn, with the page's start-up milestones
+/// (`[name, ms since the Unix epoch]`). Benchmarks read the lines it prints; the first call also
+/// starts preparing the keychain and the HTTP client.
 #[tauri::command]
 pub fn ui_ready(state: State<'_, AppState>, marks: Option<Vec<(String, f64)>>) {
     state.mark_ui_ready(marks.as_deref().unwrap_or_default());

@@ -12,10 +12,15 @@ pub fn process_started() -> Instant {
     *STARTED.get_or_init(Instant::now)
 }
 
+/// Whether the start-up milestones are printed (`MIST_TOKEN_MANAGER_REPORT_READY`, the benchmark).
+fn reporting() -> bool {
+    std::env::var_os("MIST_TOKEN_MANAGER_REPORT_READY").is_some()
+}
+
 /// With `MIST_TOKEN_MANAGER_REPORT_READY` set, prints a start-up milestone and the time since
 /// [`process_started`], for the start-up benchmark (`mist-token-manager: <what> after N ms`).
 pub fn report_milestone(what: &str) {
-    if std::env::var_os("MIST_TOKEN_MANAGER_REPORT_READY").is_some() {
+    if reporting() {
         println!(
             "mist-token-manager: {what} after {} ms",
             process_started().elapsed().as_millis()
@@ -27,7 +32,7 @@ pub fn report_milestone(what: &str) {
 /// [`process_started`]), with `MIST_TOKEN_MANAGER_REPORT_READY` set. The web view and the process
 /// share the system clock; a name that is not a short plain phrase is skipped.
 fn report_page_marks(marks: &[(String, f64)]) {
-    if std::env::var_os("MIST_TOKEN_MANAGER_REPORT_READY").is_none() {
+    if !reporting() {
         return;
     }
     let Ok(now) = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH) else {
@@ -72,18 +77,13 @@ impl AppState {
         }
     }
 
-    /// See [`report_milestone`].
-    pub fn report_milestone(&self, what: &str) {
-        report_milestone(what);
-    }
-
     /// Records that the UI is interactive; prints, once, the page's milestones (`[name, ms since
     /// the Unix epoch]`, from the web view's clock) and the time since start, for benchmarks.
     /// Then, the first time, starts [`AppState::prepare_in_background`].
     pub fn mark_ui_ready(&self, page_marks: &[(String, f64)]) {
         if !self.ui_ready.swap(true, Ordering::SeqCst) {
             report_page_marks(page_marks);
-            self.report_milestone("ui ready");
+            report_milestone("ui ready");
             self.prepare_in_background();
         }
     }

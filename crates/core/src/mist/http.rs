@@ -434,25 +434,32 @@ pub struct Http {
     multiplexed: std::sync::Arc<std::sync::Mutex<std::collections::HashSet<String>>>,
 }
 
+impl Default for Http {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 impl Http {
     /// rustls with the OS trust store; proxy variables honoured (reqwest's default); no redirects
-    /// (an auth header must never follow one to another host).
-    pub fn new() -> Result<Self> {
+    /// (an auth header must never follow one to another host). Nothing is built yet: a client
+    /// that cannot be set up fails its first request (`internal`).
+    pub fn new() -> Self {
         Self::with_timeout(REQUEST_TIMEOUT)
     }
 
     /// A client whose whole-request timeout is `request_timeout` (tests use a short one).
-    pub fn with_timeout(request_timeout: Duration) -> Result<Self> {
+    pub fn with_timeout(request_timeout: Duration) -> Self {
         Self::with_options(request_timeout, Protocol::Negotiated)
     }
 
-    pub fn with_options(request_timeout: Duration, protocol: Protocol) -> Result<Self> {
-        Ok(Self {
+    pub fn with_options(request_timeout: Duration, protocol: Protocol) -> Self {
+        Self {
             client: Default::default(),
             request_timeout,
             protocol,
             multiplexed: Default::default(),
-        })
+        }
     }
 
     /// Whether the reqwest client has been built (by [`Http::prepare`] or a first request).
@@ -461,7 +468,8 @@ impl Http {
     }
 
     /// Builds the reqwest client now if nobody has yet (blocking: the OS trust store is read).
-    /// The app calls it from a thread of its own once the window is being created.
+    /// The app calls it from a thread of its own once the first screen is drawn
+    /// ([`crate::AppState::prepare_in_background`]).
     pub fn prepare(&self) {
         let _ = self.client();
     }

@@ -109,7 +109,7 @@ impl MistState {
     pub fn with_clouds(clouds: Vec<Cloud>) -> Self {
         Self {
             clouds,
-            http: Http::new().expect("the HTTP client can be built"),
+            http: Http::new(),
             session: RwLock::new(None),
             pending: Mutex::new(None),
             custom: Mutex::new(None),
@@ -120,15 +120,13 @@ impl MistState {
 
     /// Replaces the whole-request timeout (default 30 s); for tests and slow links.
     pub fn with_request_timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.http = Http::with_options(timeout, self.http.protocol())
-            .expect("the HTTP client can be built");
+        self.http = Http::with_options(timeout, self.http.protocol());
         self
     }
 
     /// Which HTTP versions the client speaks (keeps the request timeout).
     pub fn with_protocol(mut self, protocol: Protocol) -> Self {
-        self.http = Http::with_options(self.http.request_timeout(), protocol)
-            .expect("the HTTP client can be built");
+        self.http = Http::with_options(self.http.request_timeout(), protocol);
         self
     }
 
