@@ -24,12 +24,15 @@ fn ready(state: tauri::State<'_, Started>, marks: Option<Vec<(String, f64)>>) {
         for (name, at) in marks.unwrap_or_default().iter().take(16) {
             println!("baseline: {name} after {:.0} ms", at - started_epoch_ms);
         }
-        milestone(&state, "ui ready");
+        milestone(state.at, "ui ready");
     }
 }
 
-fn milestone(started: &Started, what: &str) {
-    println!("baseline: {what} after {} ms", started.at.elapsed().as_millis());
+fn milestone(started: Instant, what: &str) {
+    println!(
+        "baseline: {what} after {} ms",
+        started.elapsed().as_millis()
+    );
 }
 
 fn main() {
@@ -44,17 +47,17 @@ fn main() {
         // The same start-up milestones the app prints, for the timeline.
         .setup(|app| {
             use tauri::Manager;
-            milestone(&app.state::<Started>(), "setup");
+            milestone(app.state::<Started>().at, "setup");
             Ok(())
         })
         .on_page_load(|webview, payload| {
             use tauri::Manager;
             if let tauri::webview::PageLoadEvent::Finished = payload.event() {
-                milestone(&webview.state::<Started>(), "page loaded");
+                milestone(webview.state::<Started>().at, "page loaded");
             }
         })
         .build(tauri::generate_context!())
         .expect("error while building the baseline window");
-    println!("baseline: built after {} ms", started_at.elapsed().as_millis());
+    milestone(started_at, "built");
     app.run(|_, _| {});
 }

@@ -128,24 +128,6 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 return true;
 "#;
 
-/// The start-up as the page saw it, in ms since navigation start: the document's response, the
-/// scripts' responses, DOM interactive / DOMContentLoaded / load, and the app's own marks
-/// (main.ts: "mtm:bundle-run" once the bundle's modules ran, "mtm:mounted"; App.svelte:
-/// "mtm:ready" when the sign-in screen is interactive).
-const PAGE_TIMELINE_JS: &str = r#"
-const nav = performance.getEntriesByType('navigation')[0] || {};
-const scripts = performance.getEntriesByType('resource').filter((r) => /\.js(\?|$)/.test(r.name));
-const marks = {};
-for (const m of performance.getEntriesByType('mark')) if (m.name.startsWith('mtm:')) marks[m.name.slice(4)] = m.startTime;
-return {
-  document_ms: nav.responseEnd ?? null,
-  scripts_ms: scripts.length ? scripts[0].responseEnd : null,
-  scripts: scripts.length,
-  dom_interactive_ms: nav.domInteractive ?? null,
-  marks,
-};
-"#;
-
 /// Times the `inventory` command alone, from the page.
 const INVOKE_JS: &str = r#"
 window.__mtmBench = null;
@@ -261,21 +243,7 @@ pub async fn run(
     out.put("window.idle_rss_kib", idle.rss_kib as f64);
     out.text("window.idle_processes", &idle.breakdown());
 
-    // Where start-up time goes, seen from the page.
-    let tl = d.execute(PAGE_TIMELINE_JS, vec![]).await;
-    for (k, v) in [
-        ("document", &tl["document_ms"]),
-        ("first_script", &tl["scripts_ms"]),
-        ("dom_interactive", &tl["dom_interactive_ms"]),
-        ("bundle_run", &tl["marks"]["bundle-run"]),
-        ("mounted", &tl["marks"]["mounted"]),
-        ("ready", &tl["marks"]["ready"]),
-    ] {
-        if let Some(v) = v.as_f64() {
-            out.put(&format!("window.page_{k}_ms"), v);
-        }
-    }
-    // The commands the sign-in screen waits for.
+    // The commands the sign-in screen calls at start (restore_session after its first frame).
     for cmd in ["restore_session", "list_clouds"] {
         d.execute(TIME_COMMAND_JS, vec![json!(cmd), json!(5)]).await;
         let r = result(d, Duration::from_secs(60)).await;
