@@ -112,13 +112,14 @@ export function attentionText(n: number): string {
   return `${tokensText(n)} need${n === 1 ? 's' : ''} attention`;
 }
 
-/** How many token rows the list renders at first, and how many more each "Show more" adds. */
+/** How far the list grows by itself as the admin scrolls, and how many more rows each "Show more" adds. */
 export const ROW_BUDGET = 150;
 
-/** A freshly loaded list renders this many rows for its first frame (more than a tall screen
- * shows); the rest of the budget follows, FILL_ROWS per frame. */
-export const FIRST_ROWS = 24;
-export const FILL_ROWS = 42;
+/** The list renders this many rows at first, and again after each keystroke in the filter (more
+ * than a tall screen shows); it grows by GROW_ROWS per frame while its end is within a screen of
+ * the viewport, up to the budget. */
+export const FIRST_ROWS = 16;
+export const GROW_ROWS = 24;
 
 /** At most this many rendered rows stay in the DOM, hidden, while the filter changes. */
 export const KEEP_ROWS = 4 * ROW_BUDGET;
@@ -135,6 +136,22 @@ export function planRows(counts: number[], budget: number, expanded: boolean[]):
     left = Math.max(0, left - shown);
     return shown;
   });
+}
+
+/**
+ * How many sections to render while the list is still growing: the sections up to the one in
+ * which `plan` uses up `limit` rows, when rows are left after it; all of them otherwise. (Once
+ * grown to its budget, every section renders, the ones past it as a heading and a button.)
+ */
+export function sectionsUpTo(counts: number[], plan: number[], limit: number): number {
+  let used = 0;
+  for (let i = 0; i < counts.length; i++) {
+    used += plan[i];
+    if (used < limit) continue;
+    const left = counts[i] > plan[i] || counts.slice(i + 1).some((n) => n > 0);
+    return left ? i + 1 : counts.length;
+  }
+  return counts.length;
 }
 
 const numberFmt = new Intl.NumberFormat('en-US');
