@@ -12,7 +12,9 @@ use crate::{AppState, Result};
 /// `inventory`: every token the admin can see, per org, with health, "Saved" and rotation marks.
 #[tauri::command]
 pub async fn inventory(state: State<'_, AppState>) -> Result<Inventory> {
-    state.inventory().await
+    let inv = state.inventory().await;
+    crate::platform::trim_heap_soon();
+    inv
 }
 
 /// `current_inventory`: the inventory as changed in the app since it was fetched, marked again,

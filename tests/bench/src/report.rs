@@ -107,8 +107,8 @@ pub fn print(files: &[String]) {
         "(judged by PSS)",
         "–",
     ]);
-    // The view renders the rows the screen needs (16 at first, up to a budget of 150 as the admin
-    // scrolls) out of every token loaded.
+    // The view renders the rows the screen needs (a screenful at first, up to a budget of 150 as
+    // the admin scrolls) out of every token loaded.
     let rows = match (num("window.rows"), num("window.tokens_total")) {
         (Some(r), Some(t)) => format!("{t:.0} tokens ({r:.0} rows shown)"),
         (Some(r), None) => format!("{r:.0}"),

@@ -2,9 +2,10 @@
 //! app against a simulator seeded with `orgs × tokens` org tokens, signed in as
 //! admin@example.com through the UI. Times are taken inside the page with performance.now():
 //!
-//! The list renders what the screen needs: its first 16 rows (in display order), growing by 24
-//! per frame while its end is within a screen below the viewport, up to a budget of 150 rows;
-//! the rest behind "Show N tokens" / "Show more" buttons and a "Showing 16 of 2,004 tokens" line.
+//! The list renders what the screen needs: a screenful of rows (in display order; 11 in this
+//! window), growing by 24 per frame while its end is within a screen below the viewport, up to a
+//! budget of 150 rows; the rest behind "Show N tokens" / "Show more" buttons and a "Showing 11 of
+//! 2,007 tokens" line.
 //! Its container (`.tokens`) says what it rendered: `data-rows-shown` (rows shown; rows that
 //! stopped matching the filter stay in the DOM with `hidden` and are not counted),
 //! `data-rows-matching` (tokens matching the filter), `data-rows-total` (all tokens in the

@@ -2,7 +2,7 @@ import { describe, it, expect, vi } from 'vitest';
 import { fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
 import Tokens from './Tokens.svelte';
-import { filterRows, FIRST_ROWS, GROW_ROWS, planRows, ROW_BUDGET, sectionsUpTo, sortRows, toRow } from './tokenRows';
+import { filterRows, firstRows, GROW_ROWS, planRows, ROW_BUDGET, sectionsUpTo, sortRows, toRow } from './tokenRows';
 import { ACME, argsOf, BETA, cmds, fail, fakeSlots, inventoryOf, mockCommands, NOW, orgToken, session, token } from '../test/ipc';
 import type { SessionInfo } from './api';
 
@@ -252,6 +252,8 @@ function bulk(orgCount = 100, per = 20, mine = 4) {
   return inventoryOf({ user_tokens, orgs });
 }
 
+/** The rows a list renders at first in jsdom's 768 px tall window. */
+const FIRST_ROWS = firstRows(window.innerHeight);
 const rowCount = () => document.querySelectorAll('[data-token-id]:not([hidden])').length;
 const sectionOf = (name: string) => screen.getByRole('region', { name });
 const rowsIn = (el: HTMLElement) => el.querySelectorAll('[data-token-id]:not([hidden])').length;
@@ -291,6 +293,13 @@ describe('Row budget with 2,004 tokens in 101 sections', () => {
     expect(planRows([4, 20, 20, 20], 30, [false, false, false, true])).toEqual([4, 20, 6, 20]);
     expect(planRows([4, 20, 20, 20], 30, [false, false, true, false])).toEqual([4, 20, 20, 0]);
     expect(planRows([0, 5], 150, [false, false])).toEqual([0, 5]);
+  });
+
+  it('renders a screenful of rows at first, whatever the screen', () => {
+    expect(FIRST_ROWS).toBe(11);
+    expect(firstRows(1440)).toBe(18);
+    expect(firstRows(300)).toBe(8);
+    expect(firstRows(4000)).toBe(24);
   });
 
   it('renders the sections up to the last planned row while the list grows', () => {
@@ -365,8 +374,8 @@ describe('Row budget with 2,004 tokens in 101 sections', () => {
     await user.click(showMore());
     expect(rowCount()).toBe(FIRST_ROWS + ROW_BUDGET);
     expect(summary()).toHaveTextContent(`Showing ${FIRST_ROWS + ROW_BUDGET} of 2,004 tokens.`);
-    // Rows 17…: the 13th token of Bulk Org 001 comes next.
-    await waitFor(() => expect(row('o1-t13')).toHaveFocus());
+    // The next row after the first ones (4 of "My tokens", the rest of Bulk Org 001).
+    await waitFor(() => expect(row(`o1-t${FIRST_ROWS - 4 + 1}`)).toHaveFocus());
     // Every section renders again: the ones past the rows as a heading and a button.
     expect(screen.getAllByRole('heading', { level: 2 })).toHaveLength(101);
   }, 30000);
@@ -405,6 +414,31 @@ describe('Row budget with 2,004 tokens in 101 sections', () => {
       // Every org is there once grown, the ones past the budget as a heading and a button ("My
       // tokens" has no match).
       expect(screen.getAllByRole('heading', { level: 2 })).toHaveLength(100);
+    } finally {
+      rect.restore();
+    }
+  }, 30000);
+
+  it('a keystroke after scrolling keeps the rows shown before that still lead the list', async () => {
+    setup({ inventory: bulk() });
+    await screen.findByRole('heading', { name: 'My tokens' });
+    await waitFor(() => expect(rowCount()).toBe(ROW_BUDGET));
+    const rect = endOfList();
+    try {
+      // "bulk": every org token matches, "My tokens" (4) not: the other 146 shown rows stay.
+      await setFilter('bulk');
+      expect(rowCount()).toBe(ROW_BUDGET - 4);
+      // "bulk token 01": 10 rows of each of the 7 whole orgs shown; Bulk Org 008 had 6 rows shown,
+      // none of them a match, so the list goes on from there as it grows.
+      await setFilter('bulk token 01');
+      expect(rowCount()).toBe(70);
+      expect(rowsIn(sectionOf('Bulk Org 007'))).toBe(10);
+      expect(screen.queryByRole('region', { name: 'Bulk Org 008' })).not.toBeInTheDocument();
+      // Something new at the top: a screenful from the start.
+      await setFilter('my token');
+      expect(rowCount()).toBe(4);
+      await setFilter('bulk token 0');
+      expect(rowCount()).toBe(FIRST_ROWS);
     } finally {
       rect.restore();
     }

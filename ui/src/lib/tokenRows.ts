@@ -115,10 +115,12 @@ export function attentionText(n: number): string {
 /** How far the list grows by itself as the admin scrolls, and how many more rows each "Show more" adds. */
 export const ROW_BUDGET = 150;
 
-/** The list renders this many rows at first, and again after each keystroke in the filter (more
- * than a tall screen shows); it grows by GROW_ROWS per frame while its end is within a screen of
- * the viewport, up to the budget. */
-export const FIRST_ROWS = 16;
+/** The list renders `firstRows(innerHeight)` rows at first, and again after each keystroke in
+ * the filter: a screenful (a row is at least 100 px tall) and 3 more. It grows by GROW_ROWS per
+ * frame while its end is within a screen below the viewport, up to the budget. */
+export function firstRows(viewportHeight: number): number {
+  return Math.min(24, Math.max(8, Math.ceil(viewportHeight / 100) + 3));
+}
 export const GROW_ROWS = 24;
 
 /** At most this many rendered rows stay in the DOM, hidden, while the filter changes. */
