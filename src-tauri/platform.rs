@@ -299,11 +299,21 @@ pub fn disable_core_dumps() -> Vec<String> {
     failed
 }
 
-/// Linux (glibc): hands the heap memory freed after a large answer back to the system, half a
-/// second after the command returns (by then its JSON has gone to the web view). An inventory of
-/// 2,000 tokens parses about a hundred responses on several worker threads and serializes 1.6 MB
-/// for the page; glibc keeps what those freed in its per-thread arenas, about 10 MiB that the app
-/// then holds while idle. Other systems: nothing (their allocators return it themselves).
+/// Linux (glibc): hands the heap memory freed by now back to the system. glibc keeps what its
+/// threads freed in per-thread arenas; after start-up's preparation (keychain session, trust
+/// store) that is about 1 MiB the idle app would go on holding, and after an inventory of 2,000
+/// tokens (about a hundred responses parsed on several worker threads, 1.6 MB of JSON for the
+/// page) about 6 MiB. Other systems: nothing (their allocators return it themselves).
+pub fn trim_heap() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim takes an integer and only releases free memory.
+    unsafe {
+        libc::malloc_trim(0);
+    }
+}
+
+/// [`trim_heap`] half a second from now, on a thread of its own: after a command's answer has
+/// gone to the web view.
 pub fn trim_heap_soon() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     {
@@ -311,8 +321,7 @@ pub fn trim_heap_soon() {
             .name("mtm-trim".into())
             .spawn(|| {
                 std::thread::sleep(std::time::Duration::from_millis(500));
-                // SAFETY: malloc_trim takes an integer and only releases free memory.
-                unsafe { libc::malloc_trim(0) };
+                trim_heap();
             });
         if let Err(e) = spawned {
             log::debug!("no heap trim: {e}");

@@ -5,10 +5,13 @@ use tauri::State;
 
 /// The UI calls this once its first screen has been drawn, with the page's start-up milestones
 /// (`[name, ms since the Unix epoch]`). Benchmarks read the lines it prints; the first call also
-/// starts preparing the keychain and the HTTP client.
+/// starts preparing the keychain and the HTTP client, then trims the heap.
 #[tauri::command]
 pub fn ui_ready(state: State<'_, AppState>, marks: Option<Vec<(String, f64)>>) {
-    state.mark_ui_ready(marks.as_deref().unwrap_or_default());
+    state.mark_ui_ready(
+        marks.as_deref().unwrap_or_default(),
+        crate::platform::trim_heap,
+    );
 }
 
 /// "Copy diagnostics": the app version, OS, cloud host and the last log lines (no secret) go on

@@ -79,12 +79,17 @@ impl AppState {
 
     /// Records that the UI is interactive; prints, once, the page's milestones (`[name, ms since
     /// the Unix epoch]`, from the web view's clock) and the time since start, for benchmarks.
-    /// Then, the first time, starts [`AppState::prepare_in_background`].
-    pub fn mark_ui_ready(&self, page_marks: &[(String, f64)]) {
+    /// Then, the first time, starts [`AppState::prepare_in_background`], which runs `then` once
+    /// it has finished (the app gives the start-up's freed memory back to the system there).
+    pub fn mark_ui_ready(
+        &self,
+        page_marks: &[(String, f64)],
+        then: impl FnOnce() + Send + 'static,
+    ) {
         if !self.ui_ready.swap(true, Ordering::SeqCst) {
             report_page_marks(page_marks);
             report_milestone("ui ready");
-            self.prepare_in_background();
+            self.prepare_in_background(then);
         }
     }
 
@@ -92,7 +97,8 @@ impl AppState {
     /// the HTTP client (it reads the OS trust store) in a thread of its own, once the first screen
     /// is drawn: before that, on two cores, that work would compete with the window and its web
     /// view; after it, the admin's first question to the keychain or to Mist need not wait.
-    pub fn prepare_in_background(&self) {
+    /// `then` runs on that thread after both.
+    pub fn prepare_in_background(&self, then: impl FnOnce() + Send + 'static) {
         let vault = self.secrets.vault.clone();
         let http = self.mist.http().clone();
         let spawned = std::thread::Builder::new()
@@ -100,6 +106,7 @@ impl AppState {
             .spawn(move || {
                 vault.prewarm_keychain();
                 http.prepare();
+                then();
             });
         if let Err(e) = spawned {
             log::debug!("could not start the preparing thread ({e}); each part opens on first use");

@@ -159,14 +159,25 @@ async fn the_http_client_is_built_after_the_first_screen_not_with_the_state() {
     let dir = tempfile::tempdir().unwrap();
     let (state, _clip) = crate::support::secrets::app_over(state_for(&sim), &store, dir.path());
     assert!(!state.mist.http().is_ready(), "built with the state");
-    state.mark_ui_ready(&[("page ready".into(), 1.7e12)]);
+    let (done_tx, done_rx) = std::sync::mpsc::channel();
+    state.mark_ui_ready(&[("page ready".into(), 1.7e12)], move || {
+        let _ = done_tx.send(());
+    });
     let t0 = Instant::now();
     while !state.mist.http().is_ready() {
         assert!(t0.elapsed() < Duration::from_secs(20), "never prepared");
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
-    // A second ready call starts nothing new and the client keeps working.
-    state.mark_ui_ready(&[]);
+    // `then` runs once the preparation is done.
+    done_rx
+        .recv_timeout(Duration::from_secs(20))
+        .expect("the hook after the preparation ran");
+    // A second ready call starts nothing new (its hook never runs) and the client keeps working.
+    let (again_tx, again_rx) = std::sync::mpsc::channel::<()>();
+    state.mark_ui_ready(&[], move || {
+        let _ = again_tx.send(());
+    });
+    assert!(again_rx.recv_timeout(Duration::from_millis(300)).is_err());
     sign_in(&state.mist, "admin@example.com").await;
 
     // Without the preparation: the first request builds the client.
