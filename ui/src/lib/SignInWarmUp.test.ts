@@ -3,6 +3,7 @@ import { render, screen, waitFor } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
 import SignIn from './SignIn.svelte';
 import { argsOf, EMEA01, fail, GLOBAL01, mockCommands, session } from '../test/ipc';
+import { dateFormatsReady } from './format';
 
 // While the admin types the password, the backend opens a connection to the chosen cloud.
 describe('SignIn: connection warm-up', () => {
@@ -17,10 +18,13 @@ describe('SignIn: connection warm-up', () => {
     render(SignIn, { onsignedin });
     const user = userEvent.setup();
     expect(argsOf(calls, 'warm_up_cloud')).toEqual([]);
+    expect(dateFormatsReady()).toBe(false);
     await user.type(screen.getByLabelText('Email'), 'ada@example.com');
     await user.click(screen.getByRole('button', { name: 'Continue' }));
     await screen.findByLabelText('Password');
     await waitFor(() => expect(argsOf(calls, 'warm_up_cloud')).toEqual([{ cloudId: 'emea01' }]));
+    // The token list's date formats are made meanwhile too.
+    expect(dateFormatsReady()).toBe(true);
     await user.selectOptions(screen.getByLabelText('Cloud'), 'global01');
     await waitFor(() => expect(argsOf(calls, 'warm_up_cloud')).toEqual([{ cloudId: 'emea01' }, { cloudId: 'global01' }]));
     // Typing the password warms nothing more up.

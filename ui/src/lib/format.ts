@@ -38,6 +38,18 @@ export function formatDateTime(epoch: number): string {
   return dateTimeFmt.format(new Date(epoch * 1000));
 }
 
+/** Makes the date formatters (their locale data loaded) ahead of the token list, which needs them
+ * for its first rows: the sign-in screen calls it while the admin types the password. */
+export function prepareDateFormats(): void {
+  formatDate(0);
+  formatDateTime(0);
+}
+
+/** Whether `prepareDateFormats` (or a first date) has made the formatters. */
+export function dateFormatsReady(): boolean {
+  return dateFmt !== null && dateTimeFmt !== null;
+}
+
 /** Text of the removal badge, or null when no badge is due. */
 export function removalBadge(t: Pick<TokenView, 'removal_risk' | 'days_until_removal'>): string | null {
   if (t.removal_risk === 'overdue' || t.days_until_removal <= 0) return 'Overdue for removal';
