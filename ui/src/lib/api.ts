@@ -97,6 +97,26 @@ export const signOut = (forgetRemembered: boolean) => call<null>('sign_out', { f
 // ---- organizations and tokens ----
 export const orgDetails = (orgId: string) => call<OrgDetails>('org_details', { orgId });
 export const inventory = () => call<Inventory>('inventory');
+
+// The inventory is asked for as soon as a sign-in succeeds, before the token list is mounted,
+// so its requests to Mist overlap with drawing the header and the list; the list's first load
+// takes that answer (`takeInventory`). A later load (Refresh, Retry) asks anew.
+let early: Promise<Inventory> | null = null;
+/** Asks for the inventory now, for the token list's first load. */
+export function askInventoryEarly(): void {
+  early = inventory();
+  early.catch(() => {}); // the list sees the failure when it takes it
+}
+/** The inventory asked for at sign-in, if not taken yet; otherwise a new request. */
+export function takeInventory(): Promise<Inventory> {
+  const p = early ?? inventory();
+  early = null;
+  return p;
+}
+/** Forgets an inventory asked for early and not taken (signed out meanwhile). */
+export function dropEarlyInventory(): void {
+  early = null;
+}
 export const createUserToken = (name: string) => call<CreatedToken>('create_user_token', { name });
 export const createOrgToken = (orgId: string, name: string, privileges: PrivilegeInput[], srcIps: string[]) =>
   call<CreatedToken>('create_org_token', { orgId, name, privileges, srcIps });
